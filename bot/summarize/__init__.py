@@ -1,0 +1,36 @@
+"""Extractive summaries of press releases in Russian and English.
+
+`summarize` is the one entry point used by delivery, digests and the benchmark: it cleans the
+text (HTML included), detects the language, splits sentences and returns the two or three
+sentences that carry the news, in their original order and within about 600 characters.
+"""
+
+from __future__ import annotations
+
+from bot.summarize.cleaning import clean
+from bot.summarize.ranking import MAX_CHARS, ScoredSentence, rank, select
+from bot.summarize.sentences import detect_language, split_sentences
+
+__all__ = ["MAX_CHARS", "ScoredSentence", "clean", "detect_language", "explain", "summarize"]
+
+
+def explain(
+    text: str, *, language: str | None = None, sentences: int = 3, title: str | None = None
+) -> tuple[str, list[ScoredSentence]]:
+    """Return the language used and every sentence of the cleaned text with its score."""
+    cleaned = clean(text)
+    if not cleaned:
+        return language or "en", []
+    lang = language if language in ("ru", "en") else detect_language(cleaned)
+    split = split_sentences(cleaned, lang)
+    if not split:
+        return lang, []
+    return lang, select(rank(split, lang, title), max(1, sentences))
+
+
+def summarize(
+    text: str, *, language: str | None = None, sentences: int = 3, title: str | None = None
+) -> str:
+    """Return the sentences that carry the news, in original order, or "" for no text."""
+    _, scored = explain(text, language=language, sentences=sentences, title=title)
+    return " ".join(s.sentence.text for s in scored if s.selected)
