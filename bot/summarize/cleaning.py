@@ -134,8 +134,11 @@ _PUBLISHED_BLOCK = re.compile(
     rf"(?:\|\s*\.?\s*UPDATED\s*:\s*\.?\s*{_TIMESTAMP}\s*\.?\s*)?",
     re.IGNORECASE,
 )
+# Bylines may shout the name: "By JANE DOE For Dailymail.com".
+_BYLINE_NAME = r"[A-ZА-ЯЁ][\w'’.-]*(?:[ -][A-ZА-ЯЁ][\w'’.-]*){0,2}"
 _BYLINE_LINE = re.compile(
-    rf"^\s*(?:By\s*\.?|Автор\s*:|Текст\s*:)\s*{_NAME}(?:\s*(?:,|and|и|&)\s*{_NAME})*"
+    rf"^\s*(?:By\s*\.?|Автор\s*:|Текст\s*:)\s*{_BYLINE_NAME}"
+    rf"(?:\s*(?:,|and|и|&)\s*{_BYLINE_NAME})*"
     r"(?:\s*,?\s*(?:[Ff]or|для)\s+[\w.'’ -]{1,40})?\s*\.?\s*$"
 )
 _UPDATED_LINE = re.compile(

@@ -25,11 +25,15 @@ POSITION_DECAY = 0.45
 POSITION_WEIGHT = 1.0
 TITLE_WEIGHT = 0.5
 QUOTE_FACTOR = 0.8
+# Summed cosine similarity below which no sentence counts as fully central.
+CENTRALITY_FLOOR = 0.5
 # A sentence with this many content words counts as fully substantial.
 FULL_SENTENCE_WORDS = 12
 # Unpunctuated lines shorter than this many content words are headings or captions.
 HEADING_WORDS = 12
-# Above this similarity a candidate repeats the title or a sentence already picked.
+# A sentence with no more than this share of words beyond the title repeats it.
+TITLE_NOVELTY = 0.2
+# Above this cosine similarity a candidate repeats a sentence already picked.
 DUPLICATE_SIMILARITY = 0.7
 
 _TERMINAL = frozenset(".!?…")
@@ -73,6 +77,12 @@ def _weights(stems: Sequence[str], idf: dict[str, float]) -> dict[str, float]:
     if not norm:
         return {}
     return {term: v / norm for term, v in vector.items()}
+
+
+def _repeats(stems: Sequence[str], title_terms: set[str]) -> bool:
+    """Whether a sentence says little beyond the title (the lead often restates it)."""
+    terms = set(stems)
+    return bool(terms) and len(terms - title_terms) <= TITLE_NOVELTY * len(terms)
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -130,9 +140,13 @@ def rank(
         for term, value in vector.items():
             total[term] = total.get(term, 0.0) + value
     centrality = [max(_dot(v, total) - 1.0, 0.0) if v else 0.0 for v in vectors]
-    top = max(centrality, default=0.0) or 1.0
+    # The floor keeps a short text whose sentences barely overlap from turning noise into
+    # a full-strength centrality signal.
+    top = max(max(centrality, default=0.0), CENTRALITY_FLOOR)
 
-    title_vector = _weights(content_stems(title, language), idf) if title else {}
+    title_stems = content_stems(title, language) if title else []
+    title_vector = _weights(title_stems, idf)
+    title_terms = set(title_stems)
     candidates = []
     for sentence, sentence_stems, vector, central in zip(
         sentences, stems, vectors, centrality, strict=True
@@ -145,7 +159,7 @@ def rank(
         score = (
             quality * math.sqrt(substance) * (central / top + position + TITLE_WEIGHT * on_title)
         )
-        if on_title >= DUPLICATE_SIMILARITY:
+        if title_terms and _repeats(sentence_stems, title_terms):
             score, note = 0.0, "repeats the title"
         candidates.append(_Candidate(sentence, score, note, vector))
     return candidates
