@@ -1,0 +1,1345 @@
+"""A local Telegram Bot API server for end-to-end tests, checking every request against the spec.
+
+``Emulator`` is an aiohttp server on 127.0.0.1 that answers ``POST {base}/bot{token}/{method}``
+(form, multipart or JSON, as aiogram's ``AiohttpSession`` sends them) with Telegram-shaped JSON and
+Telegram's own error texts, keeps the chats a person would see, and fails loudly on anything the
+official reference forbids: each spec violation is answered with a 400 and appended to
+``emulator.violations``, which the ``emulator`` fixture requires to be empty after every test.
+
+Test-side API (async where it touches the network or the update queue):
+
+- ``await start()`` / ``await stop()``; ``base_url``; ``token``; ``bot_user``.
+- People and chats: ``add_user(user_id, *, first_name, last_name, language_code, username,
+  started)``, ``add_group(chat_id, *, title, type, username)``.
+- Updates from people: ``await send_text(user_id, text, *, chat_id=None)`` (``/command`` gets a
+  ``bot_command`` entity), ``await send_photo(user_id, *, caption=None)``,
+  ``await send_forward(user_id, text, *, from_chat_title=...)``,
+  ``await press_button(user_id, chat_id, message_id, callback_data, *, forge=False)`` returning
+  the callback query id, ``await block_bot(user_id)`` / ``await unblock_bot(user_id)``.
+- What the bot did: ``messages(chat_id, *, include_deleted=False)``, ``last_message(chat_id)``,
+  ``message(chat_id, message_id)``, ``delivered_count(chat_id=None)``,
+  ``sent_count(method="sendMessage")``, ``callback_answers[query_id]``, ``commands(scope=None,
+  language_code="")``, ``chat_actions``, ``requests`` (``RequestRecord`` log), ``calls(method)``,
+  ``status_counts`` (e.g. ``status_counts[429]``), ``violations``, ``take_violations()``.
+- Waiting: ``await wait_for(predicate, timeout=5.0)``, ``await wait_for_messages(chat_id, count,
+  timeout=5.0)``.
+- Time: ``now()``, ``clock_offset``, ``advance(seconds)`` age messages (the 48-hour delete rule)
+  without waiting; flood buckets run on the real monotonic clock.
+
+Knobs (all off by default): ``checks`` (spec validation; off for raw benchmarks), ``latency``
+(seconds added to every request, concurrently), ``global_rate`` (messages/s across chats, token
+bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_minute``,
+``paid_broadcast_rate`` (replaces ``global_rate`` for ``allow_paid_broadcast=true``),
+``enable_telegram_limits()`` (30/s, 1/s burst 3, 20/min, 1000/s paid), ``blocked`` and
+``deactivated`` (sets of user ids answered 403), ``fail_rate`` (injected 500/502, seeded by
+``seed``), ``hang_rate`` and ``hang_next(n, deliver=False)`` (requests never answered until
+``stop()``; with ``deliver=True`` the message is created and only the answer is lost),
+``fault_methods`` (which methods faults hit), ``strict_html_entities``, ``log_requests``.
+Sends, copies and forwards count against the flood limits; edits count against the global bucket.
+A request answered 429, 403, 5xx or left hanging creates no message.
+
+Injecting a command and reading the reply::
+
+    emulator.add_user(42, first_name="Ann")
+    await emulator.send_text(42, "/start")
+    reply = (await emulator.wait_for_messages(42, 1))[0]
+    assert reply.spans("bold") == ["Welcome"]
+    data = reply.button("Read").get("callback_data", "")
+    query_id = await emulator.press_button(42, 42, reply.message_id, data)
+    await emulator.wait_for(lambda: query_id in emulator.callback_answers)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import re
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from tests.emulator.html import HtmlParseError, ParsedText, parse_html, plain_text, utf16_len
+from tests.emulator.spec import BotApiSpec, EntrySpec, Problem, Upload
+from tests.emulator.state import (
+    CallbackAnswer,
+    Chat,
+    RequestRecord,
+    StoredFile,
+    StoredMessage,
+    TokenBucket,
+    User,
+    retry_after,
+)
+
+DEFAULT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DELETE_WINDOW = 48 * 3600
+# Telegram leaves these out unless a bot asks for them in allowed_updates.
+_OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# The bot's own plumbing: fault injection leaves it alone unless fault_methods names it.
+_PLUMBING = frozenset(
+    {"getUpdates", "getMe", "getWebhookInfo", "setWebhook", "deleteWebhook", "logOut", "close"}
+)
+_NOT_MESSAGES = frozenset({"sendChatAction", "sendMessageDraft"})
+_COPIES = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"})
+_BOT_COMMAND = re.compile(r"(?<!\S)/[a-zA-Z0-9_]{1,64}(?:@[a-zA-Z0-9_]{3,32})?")
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+_QUERY_INVALID = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+
+
+class ApiError(Exception):
+    """A Telegram error answer; ``violation`` is set when the request also breaks the spec."""
+
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        violation: str | None = None,
+    ) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.retry_after = retry_after
+        self.violation = violation
+
+    def body(self) -> dict[str, Any]:
+        """The JSON Telegram answers with."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+class _Hung(Exception):
+    """The request was held until stop(); its client has given up by then."""
+
+
+@dataclass(slots=True)
+class _Call:
+    method: str
+    spec: EntrySpec
+    values: dict[str, Any]
+    params: dict[str, Any]
+    formatted: dict[str, ParsedText] = field(default_factory=dict)
+    chat: Chat | None = None
+
+
+def _is_message_method(method: str) -> bool:
+    return (method.startswith("send") and method not in _NOT_MESSAGES) or method in _COPIES
+
+
+def _problem_description(problem: Problem, method: str) -> str:
+    """Telegram's wording for a spec problem where Telegram has one."""
+    if problem.kind == "missing" and problem.owner == method:
+        if problem.field == "chat_id":
+            return "Bad Request: chat_id is empty"
+        if problem.field == "text":
+            return "Bad Request: message text is empty"
+        return f'Bad Request: parameter "{problem.field}" is required'
+    if problem.kind == "limit" and (problem.owner, problem.field) == (
+        "InlineKeyboardButton",
+        "callback_data",
+    ):
+        return "Bad Request: BUTTON_DATA_INVALID"
+    if problem.kind == "limit" and (problem.owner, problem.field) == (
+        "answerCallbackQuery",
+        "text",
+    ):
+        return "Bad Request: MESSAGE_TOO_LONG"
+    if problem.path == f"{method}.reply_markup":
+        return "Bad Request: can't parse reply keyboard markup JSON object"
+    return f"Bad Request: {problem}"
+
+
+class Emulator:
+    """A Telegram Bot API server on 127.0.0.1 for one test; see the module docstring."""
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        bot_username: str = "pressroom_bot",
+        bot_name: str = "Pressroom",
+        checks: bool = True,
+        seed: int = 0,
+    ) -> None:
+        self.token = token
+        self.spec = BotApiSpec.load()
+        self.bot_user = User(
+            id=int(token.split(":", 1)[0]),
+            first_name=bot_name,
+            username=bot_username,
+            language_code=None,
+            is_bot=True,
+        )
+        self.checks = checks
+        self.strict_html_entities = True
+        self.log_requests = True
+        self.latency = 0.0
+        self.global_rate: float | None = None
+        self.per_chat_rate: float | None = None
+        self.per_chat_burst = 3
+        self.group_per_minute: float | None = None
+        self.paid_broadcast_rate: float | None = None
+        self.blocked: set[int] = set()
+        self.deactivated: set[int] = set()
+        self.fail_rate = 0.0
+        self.hang_rate = 0.0
+        self.fault_methods: set[str] | None = None
+        self.rng = random.Random(seed)
+        self.clock_offset = 0.0
+        self.webhook_retry_delay = 0.05
+
+        self.violations: list[str] = []
+        self.requests: list[RequestRecord] = []
+        self.status_counts: Counter[int] = Counter()
+        self.callback_answers: dict[str, CallbackAnswer] = {}
+        self.chat_actions: list[tuple[int, str]] = []
+        self.users: dict[int, User] = {}
+        self.chats: dict[int, Chat] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        self.webhook_error: str | None = None
+        self.webhook_error_date: int | None = None
+
+        self._ok_counts: Counter[str] = Counter()
+        self._delivered: Counter[int] = Counter()
+        self._history: dict[int, list[StoredMessage]] = {}
+        self._chat_api: dict[int, dict[str, Any]] = {}
+        self._usernames: dict[str, int] = {}
+        self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._queries: dict[str, tuple[int, StoredMessage | None]] = {}
+        self._query_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        update_fields = self.spec.types["Update"].fields
+        self._update_types = frozenset(update_fields) - {"update_id"}
+        self._allowed_updates = self._update_types - _OPT_IN_UPDATES
+        self._updates: deque[dict[str, Any]] = deque()
+        self._next_update_id = 1
+        self._update_event = asyncio.Event()
+        self._poll_generation = 0
+        self._hang_queue: deque[bool] = deque()
+        self._released = asyncio.Event()
+        self._stopping = False
+        self._global_bucket: TokenBucket | None = None
+        self._paid_bucket: TokenBucket | None = None
+        self._chat_buckets: dict[int, TokenBucket] = {}
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._port = 0
+        self._handlers: dict[str, Callable[[_Call], Any]] = {
+            "getMe": self._get_me,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "copyMessage": self._copy_message,
+            "forwardMessage": self._forward_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageCaption": self._edit_message_caption,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "deleteMessage": self._delete_message,
+            "deleteMessages": self._delete_messages,
+            "answerCallbackQuery": self._answer_callback_query,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "getChat": self._get_chat,
+            "sendChatAction": self._send_chat_action,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "getFile": self._get_file,
+        }
+
+    # ----------------------------------------------------------------- lifecycle
+
+    @property
+    def base_url(self) -> str:
+        """The server's root, for ``TelegramAPIServer.from_base``."""
+        return f"http://127.0.0.1:{self._port}"
+
+    async def start(self) -> None:
+        """Serve on a free port of 127.0.0.1."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = int(self._runner.addresses[0][1])
+        self._client = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        """Release hung requests and long polls, stop webhook pushes and the server."""
+        self._stopping = True
+        self._released.set()
+        self._wake_pollers()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            await asyncio.gather(self._webhook_task, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    # ----------------------------------------------------------------- knobs
+
+    def enable_telegram_limits(self) -> None:
+        """Turn on Telegram's published flood limits."""
+        self.global_rate = 30
+        self.per_chat_rate = 1
+        self.per_chat_burst = 3
+        self.group_per_minute = 20
+        self.paid_broadcast_rate = 1000
+
+    def hang_next(self, count: int = 1, *, deliver: bool = False) -> None:
+        """Leave the next ``count`` fault-eligible requests unanswered until ``stop()``."""
+        self._hang_queue.extend([deliver] * count)
+
+    def now(self) -> float:
+        """The emulator's wall clock: real time plus ``clock_offset``."""
+        return time.time() + self.clock_offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the emulator's clock forward, e.g. to age messages past the delete window."""
+        self.clock_offset += seconds
+
+    # ----------------------------------------------------------------- people and chats
+
+    def add_user(
+        self,
+        user_id: int,
+        *,
+        first_name: str = "Test",
+        last_name: str | None = None,
+        language_code: str | None = "en",
+        username: str | None = None,
+        started: bool = True,
+    ) -> User:
+        """Create a person and the private chat with the bot (``started``: they pressed Start)."""
+        user = User(user_id, first_name, last_name, username, language_code)
+        self.users[user_id] = user
+        chat = Chat(user_id, "private", None, username, first_name, last_name, started)
+        self._add_chat(chat)
+        return user
+
+    def add_group(
+        self,
+        chat_id: int,
+        *,
+        title: str = "Test group",
+        type: str = "group",
+        username: str | None = None,
+    ) -> Chat:
+        """Create a group, supergroup or channel the bot is a member of."""
+        chat = Chat(chat_id, type, title, username)
+        self._add_chat(chat)
+        return chat
+
+    def _add_chat(self, chat: Chat) -> None:
+        self.chats[chat.id] = chat
+        self._chat_api[chat.id] = chat.to_api()
+        self._history.setdefault(chat.id, [])
+        if chat.username and chat.type != "private":
+            self._usernames[chat.username.lower()] = chat.id
+
+    def _user(self, user_id: int) -> User:
+        user = self.users.get(user_id)
+        if user is None:
+            user = self.add_user(user_id)
+        chat = self.chats[user_id]
+        chat.started = True
+        return user
+
+    # ----------------------------------------------------------------- updates from people
+
+    async def send_text(
+        self, user_id: int, text: str, *, chat_id: int | None = None
+    ) -> StoredMessage:
+        """A person writes ``text`` to the bot (privately, or in the group ``chat_id``)."""
+        entities = [
+            {
+                "type": "bot_command",
+                "offset": utf16_len(text[: m.start()]),
+                "length": utf16_len(m.group()),
+            }
+            for m in _BOT_COMMAND.finditer(text)
+        ]
+        return self._incoming(user_id, chat_id, text=text, entities=entities)
+
+    async def send_photo(
+        self, user_id: int, *, caption: str | None = None, chat_id: int | None = None
+    ) -> StoredMessage:
+        """A person sends a photo, optionally with a caption."""
+        photo = self._photo_sizes(b"\xff\xd8photo")
+        return self._incoming(user_id, chat_id, photo=photo, caption=caption)
+
+    async def send_forward(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        from_chat_title: str = "News channel",
+        from_chat_id: int = -1001234567890,
+        chat_id: int | None = None,
+    ) -> StoredMessage:
+        """A person forwards a channel post with ``text`` to the bot."""
+        origin = {
+            "type": "channel",
+            "chat": {"id": from_chat_id, "type": "channel", "title": from_chat_title},
+            "message_id": 1,
+            "date": int(self.now()) - 60,
+        }
+        return self._incoming(user_id, chat_id, text=text, forward_origin=origin)
+
+    async def press_button(
+        self,
+        user_id: int,
+        chat_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        forge: bool = False,
+    ) -> str:
+        """A person presses the inline button with ``callback_data``; returns the query id.
+
+        Fails when the message has no such button, unless ``forge`` is set to simulate a crafted
+        or stale callback.
+        """
+        user = self._user(user_id)
+        message = self.message(chat_id, message_id)
+        if not forge:
+            if message is None or message.deleted:
+                raise AssertionError(f"message {message_id} in chat {chat_id} does not exist")
+            data = [b.get("callback_data") for b in message.buttons]
+            if callback_data not in data:
+                raise AssertionError(
+                    f"message {message_id} has no button with callback_data {callback_data!r}; "
+                    f"it has {data}"
+                )
+        query_id = str(next(self._query_ids))
+        query: dict[str, Any] = {
+            "id": query_id,
+            "from": user.to_api(),
+            "chat_instance": str(chat_id),
+            "data": callback_data,
+        }
+        if message is not None and not message.deleted:
+            query["message"] = self._message_api(message)
+        self._queries[query_id] = (user_id, message)
+        self._push_update("callback_query", query)
+        return query_id
+
+    async def block_bot(self, user_id: int) -> None:
+        """A person blocks the bot: sends now fail with 403, and a my_chat_member update comes."""
+        self.blocked.add(user_id)
+        self._member_update(user_id, "member", "kicked")
+
+    async def unblock_bot(self, user_id: int) -> None:
+        """A person unblocks the bot."""
+        self.blocked.discard(user_id)
+        self._member_update(user_id, "kicked", "member")
+
+    def _member_update(self, user_id: int, old: str, new: str) -> None:
+        user = self._user(user_id)
+        bot = self.bot_user.to_api()
+
+        def member(status: str) -> dict[str, Any]:
+            return {
+                "status": status,
+                "user": bot,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+
+        self._push_update(
+            "my_chat_member",
+            {
+                "chat": self._chat_api[user_id],
+                "from": user.to_api(),
+                "date": int(self.now()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
+
+    def _incoming(self, user_id: int, chat_id: int | None, **content: Any) -> StoredMessage:
+        user = self._user(user_id)
+        target = user_id if chat_id is None else chat_id
+        if target not in self.chats:
+            raise AssertionError(f"chat {target} does not exist; add_group() it first")
+        message = self._store(target, from_bot=False, sender_id=user.id, method="", **content)
+        self._push_update("message", self._message_api(message))
+        return message
+
+    # ----------------------------------------------------------------- reading what the bot did
+
+    def messages(self, chat_id: int, *, include_deleted: bool = False) -> list[StoredMessage]:
+        """The bot's messages in a chat, oldest first."""
+        return [
+            m
+            for m in self._history.get(chat_id, [])
+            if m.from_bot and (include_deleted or not m.deleted)
+        ]
+
+    def last_message(self, chat_id: int) -> StoredMessage:
+        """The bot's latest visible message in a chat; ``LookupError`` when there is none."""
+        for message in reversed(self._history.get(chat_id, [])):
+            if message.from_bot and not message.deleted:
+                return message
+        raise LookupError(f"the bot has no visible message in chat {chat_id}")
+
+    def message(self, chat_id: int, message_id: int) -> StoredMessage | None:
+        """Any message of a chat (the bot's or a person's) by id, deleted ones included."""
+        history = self._history.get(chat_id)
+        if history is None or not 0 < message_id <= len(history):
+            return None
+        return history[message_id - 1]
+
+    def delivered_count(self, chat_id: int | None = None) -> int:
+        """Messages the bot created in a chat (or in all chats), deleted ones included."""
+        if chat_id is None:
+            return sum(self._delivered.values())
+        return self._delivered[chat_id]
+
+    def sent_count(self, method: str = "sendMessage") -> int:
+        """Successful calls of ``method``."""
+        return self._ok_counts[method]
+
+    def calls(self, method: str) -> list[RequestRecord]:
+        """Logged requests of ``method``, answered or not."""
+        return [r for r in self.requests if r.method == method]
+
+    def commands(
+        self, scope: dict[str, Any] | None = None, language_code: str = ""
+    ) -> list[dict[str, Any]]:
+        """The command list the bot set for exactly this scope and language."""
+        return list(self._commands.get((self._scope_key(scope), language_code), []))
+
+    def take_violations(self) -> list[str]:
+        """Return and forget the recorded violations (for tests that provoke them on purpose)."""
+        taken, self.violations = self.violations, []
+        return taken
+
+    # A timeout argument reads better in a test than an asyncio.timeout block around each wait.
+    async def wait_for(
+        self,
+        predicate: Callable[[], object],
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> None:
+        """Wait until ``predicate()`` is truthy; ``TimeoutError`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"condition not met within {timeout} s")
+            await asyncio.sleep(0.005)
+
+    async def wait_for_messages(
+        self,
+        chat_id: int,
+        count: int,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> list[StoredMessage]:
+        """Wait until the bot has at least ``count`` visible messages in a chat; return them."""
+        try:
+            await self.wait_for(lambda: len(self.messages(chat_id)) >= count, timeout)
+        except TimeoutError:
+            got = [m.content for m in self.messages(chat_id)]
+            raise TimeoutError(
+                f"expected {count} messages in chat {chat_id} within {timeout} s, got {got}"
+            ) from None
+        return self.messages(chat_id)
+
+    # ----------------------------------------------------------------- HTTP
+
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            error = ApiError(401, "Unauthorized")
+            self._record(method, {}, error.status, error.description)
+            return self._respond(error.status, error.body())
+        try:
+            params, uploads = await self._read_request(request)
+        except ValueError as exc:
+            error = ApiError(400, f"Bad Request: {exc}")
+            self._record(method, {}, error.status, error.description)
+            return self._respond(error.status, error.body())
+        status, body = await self._execute(method, params, uploads)
+        return self._respond(status, body)
+
+    @staticmethod
+    def _respond(status: int, body: dict[str, Any]) -> web.Response:
+        return web.Response(
+            body=json.dumps(body, ensure_ascii=False).encode(),
+            status=status,
+            content_type="application/json",
+        )
+
+    @staticmethod
+    async def _read_request(request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
+        params: dict[str, Any] = dict(request.query)
+        uploads: dict[str, Upload] = {}
+        if request.content_type == "application/json":
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise ValueError("JSON body must be an object")
+            params.update(body)
+        elif request.body_exists:
+            form = await request.post()
+            for name, value in form.items():
+                if isinstance(value, web.FileField):
+                    uploads[name] = Upload(value.filename, value.file.read())
+                else:
+                    params[name] = value
+        return params, uploads
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401, text="Unauthorized")
+        path = request.match_info["path"]
+        for stored in self.files.values():
+            if stored.file_path == path:
+                return web.Response(body=stored.content)
+        return web.Response(status=404, text="Not Found")
+
+    # ----------------------------------------------------------------- the request pipeline
+
+    async def _execute(
+        self, method_name: str, params: dict[str, Any], uploads: dict[str, Upload]
+    ) -> tuple[int, dict[str, Any]]:
+        spec = self.spec.method(method_name)
+        if spec is None:
+            if self.checks:
+                self.violations.append(f"{method_name}: unknown method")
+            self._record(method_name, params, 404, "Not Found")
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        for name, upload in uploads.items():
+            # A file part named like a parameter is that parameter; others are attach:// targets.
+            if name in spec.fields and name not in params:
+                params[name] = upload
+        try:
+            values, problems = self.spec.read_params(spec, params, uploads, deep=self.checks)
+            if problems:
+                if self.checks:
+                    self.violations.extend(str(p) for p in problems)
+                raise ApiError(400, _problem_description(problems[0], spec.name))
+            call = _Call(spec.name, spec, values, params)
+            self._format(call)
+            deliver_then_hang = self._inject_faults(call)
+            if deliver_then_hang is None:
+                result = await self._dispatch(call)
+            else:
+                if deliver_then_hang:
+                    await self._dispatch(call)
+                await self._released.wait()
+                raise _Hung
+        except ApiError as error:
+            if error.violation is not None and self.checks:
+                self.violations.append(error.violation)
+            self._record(spec.name, params, error.status, error.description)
+            return error.status, error.body()
+        except _Hung:
+            self._record(spec.name, params, 0, "hung")
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        self._ok_counts[spec.name] += 1
+        self._record(spec.name, params, 200, None)
+        return 200, {"ok": True, "result": result}
+
+    def _record(
+        self, method: str, params: dict[str, Any], status: int, description: str | None
+    ) -> None:
+        self.status_counts[status] += 1
+        if self.log_requests:
+            self.requests.append(RequestRecord(method, params, status, self.now(), description))
+
+    def _inject_faults(self, call: _Call) -> bool | None:
+        """None to go on; otherwise hang (True: after delivering). Raises injected 5xx."""
+        in_scope = (
+            call.method in self.fault_methods
+            if self.fault_methods is not None
+            else call.method not in _PLUMBING
+        )
+        if not in_scope:
+            return None
+        if self._hang_queue:
+            return self._hang_queue.popleft()
+        if self.hang_rate and self.rng.random() < self.hang_rate:
+            return False
+        if self.fail_rate and self.rng.random() < self.fail_rate:
+            if self.rng.random() < 0.5:
+                raise ApiError(500, "Internal Server Error")
+            raise ApiError(502, "Bad Gateway")
+        return None
+
+    async def _dispatch(self, call: _Call) -> Any:
+        if call.method == "getUpdates":
+            return await self._get_updates(call)
+        call.chat = self._target_chat(call)
+        self._flood_control(call, call.chat)
+        handler = self._handlers.get(call.method)
+        if handler is not None:
+            return handler(call)
+        return self._generic(call, call.chat)
+
+    def _format(self, call: _Call) -> None:
+        """Parse text and captions as Telegram does and enforce their after-parsing limits."""
+        for name, spec in call.spec.fields.items():
+            if not spec.after_parsing or name not in call.values:
+                continue
+            raw = call.values[name]
+            mode_field = (
+                f"{name}_parse_mode" if f"{name}_parse_mode" in call.spec.fields else "parse_mode"
+            )
+            entities_field = "entities" if name == "text" else f"{name}_entities"
+            mode = call.values.get(mode_field)
+            if not mode:
+                parsed = plain_text(raw, call.values.get(entities_field))
+            elif mode.lower() == "html":
+                try:
+                    parsed = parse_html(raw, strict_entities=self.strict_html_entities)
+                except HtmlParseError as exc:
+                    raise ApiError(
+                        400,
+                        f"Bad Request: can't parse entities: {exc}",
+                        violation=f"{call.method}.{name}: can't parse entities: {exc}",
+                    ) from None
+            elif mode.lower() in ("markdown", "markdownv2"):
+                # Markdown is not emulated: the raw text stands in for the rendered one.
+                parsed = plain_text(raw)
+            else:
+                raise ApiError(
+                    400,
+                    f"Bad Request: unsupported parse_mode {mode!r}",
+                    violation=f"{call.method}.{mode_field}: unsupported parse mode {mode!r}",
+                )
+            length = utf16_len(parsed.text)
+            low, high = spec.min or 0, spec.max if spec.max is not None else length
+            if not low <= length <= high:
+                if name == "text":
+                    text = "message text is empty" if length < low else "message is too long"
+                elif name == "caption":
+                    text = "message caption is too long"
+                else:
+                    text = f"{name} must be {low}-{high} characters"
+                raise ApiError(
+                    400,
+                    f"Bad Request: {text}",
+                    violation=(
+                        f"{call.method}.{name}: {length} characters after entities parsing, "
+                        f"allowed {low}-{high}"
+                    ),
+                )
+            for entity in parsed.entities:
+                if entity["type"] == "text_mention" and entity["user"]["id"] in self.users:
+                    entity["user"] = self.users[entity["user"]["id"]].to_api()
+            call.formatted[name] = parsed
+
+    def _resolve_chat(self, ref: Any) -> Chat | None:
+        if isinstance(ref, str):
+            if not ref.startswith("@"):
+                return None
+            chat_id = self._usernames.get(ref[1:].lower())
+            return None if chat_id is None else self.chats[chat_id]
+        return self.chats.get(ref)
+
+    def _target_chat(self, call: _Call) -> Chat | None:
+        if "chat_id" not in call.values:
+            return None
+        chat = self._resolve_chat(call.values["chat_id"])
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        reaches = (
+            _is_message_method(call.method)
+            or call.method.startswith("editMessage")
+            or call.method == "sendChatAction"
+        )
+        if reaches and chat.type == "private":
+            if chat.id in self.deactivated:
+                raise ApiError(403, "Forbidden: user is deactivated")
+            if chat.id in self.blocked:
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if not chat.started:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        return chat
+
+    def _flood_control(self, call: _Call, chat: Chat | None) -> None:
+        is_message = _is_message_method(call.method)
+        if not is_message and not call.method.startswith("editMessage"):
+            return
+        now = time.monotonic()
+        checks: list[tuple[TokenBucket, float, float]] = []
+        if call.values.get("allow_paid_broadcast"):
+            if self.paid_broadcast_rate:
+                if self._paid_bucket is None:
+                    self._paid_bucket = TokenBucket(self.paid_broadcast_rate, now)
+                rate = self.paid_broadcast_rate
+                checks.append((self._paid_bucket, rate, rate))
+        elif self.global_rate:
+            if self._global_bucket is None:
+                self._global_bucket = TokenBucket(max(1.0, self.global_rate), now)
+            rate = self.global_rate
+            checks.append((self._global_bucket, rate, max(1.0, rate)))
+        if is_message and chat is not None:
+            if chat.type == "private" and self.per_chat_rate:
+                rate, capacity = self.per_chat_rate, float(max(1, self.per_chat_burst))
+            elif chat.type != "private" and self.group_per_minute:
+                rate, capacity = self.group_per_minute / 60, float(self.group_per_minute)
+            else:
+                rate = capacity = 0.0
+            if rate:
+                bucket = self._chat_buckets.get(chat.id)
+                if bucket is None:
+                    bucket = self._chat_buckets[chat.id] = TokenBucket(capacity, now)
+                checks.append((bucket, rate, capacity))
+        wait = max((bucket.wait(now, rate, cap) for bucket, rate, cap in checks), default=0.0)
+        if wait > 0:
+            seconds = retry_after(wait)
+            raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
+        for bucket, _, _ in checks:
+            bucket.take()
+
+    # ----------------------------------------------------------------- messages
+
+    def _store(
+        self, chat_id: int, *, from_bot: bool, sender_id: int, method: str, **content: Any
+    ) -> StoredMessage:
+        history = self._history.setdefault(chat_id, [])
+        message = StoredMessage(
+            chat_id=chat_id,
+            message_id=len(history) + 1,
+            date=int(self.now()),
+            from_bot=from_bot,
+            sender_id=sender_id,
+            method=method,
+            **content,
+        )
+        history.append(message)
+        if from_bot:
+            self._delivered[chat_id] += 1
+        return message
+
+    def _bot_message(self, chat: Chat, call: _Call, **content: Any) -> StoredMessage:
+        values = call.values
+        reply = values.get("reply_parameters")
+        if isinstance(reply, dict) and "message_id" in reply:
+            target = self.message(chat.id, int(reply["message_id"]))
+            if target is None or target.deleted:
+                if not reply.get("allow_sending_without_reply"):
+                    raise ApiError(400, "Bad Request: message to be replied not found")
+            else:
+                content["reply_to_message_id"] = target.message_id
+        return self._store(
+            chat.id,
+            from_bot=True,
+            sender_id=self.bot_user.id,
+            method=call.method,
+            reply_markup=values.get("reply_markup"),
+            params=call.params,
+            **content,
+        )
+
+    def _message_api(self, message: StoredMessage) -> dict[str, Any]:
+        if message.from_bot:
+            sender = self.bot_user.to_api()
+        else:
+            sender = self.users[message.sender_id].to_api()
+        api = message.to_api(self._chat_api[message.chat_id], sender)
+        if message.reply_to_message_id is not None:
+            replied = self.message(message.chat_id, message.reply_to_message_id)
+            if replied is not None:
+                api["reply_to_message"] = self._message_api(replied)
+        return api
+
+    def _photo_sizes(self, content: bytes) -> list[dict[str, Any]]:
+        sizes = []
+        for width in (90, 800):
+            stored = self._new_file(content, "photos")
+            sizes.append(
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": width,
+                    "height": width * 3 // 4,
+                    "file_size": len(content),
+                }
+            )
+        return sizes
+
+    def _new_file(self, content: bytes, folder: str) -> StoredFile:
+        number = next(self._file_ids)
+        stored = StoredFile(
+            f"AgACAgIAAxk{number:08d}", f"AQAD{number:06d}", f"{folder}/file_{number}.jpg", content
+        )
+        self.files[stored.file_id] = stored
+        return stored
+
+    def _input_photo(self, value: Any) -> list[dict[str, Any]]:
+        if isinstance(value, Upload):
+            return self._photo_sizes(value.content)
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return self._photo_sizes(b"")
+        if isinstance(value, str) and value in self.files:
+            stored = self.files[value]
+            return [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": 800,
+                    "height": 600,
+                    "file_size": len(stored.content),
+                }
+            ]
+        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    def _editable(self, call: _Call) -> StoredMessage:
+        if "inline_message_id" in call.values:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        if "chat_id" not in call.values or "message_id" not in call.values:
+            raise ApiError(
+                400,
+                "Bad Request: message identifier is not specified",
+                violation=f"{call.method}: neither chat_id+message_id nor inline_message_id",
+            )
+        chat = self._resolve_chat(call.values["chat_id"])
+        message = None if chat is None else self.message(chat.id, call.values["message_id"])
+        if message is None or message.deleted:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        if not message.from_bot:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        return message
+
+    def _apply_edit(self, message: StoredMessage, **changes: Any) -> dict[str, Any]:
+        message.history.append(message.snapshot())
+        for name, value in changes.items():
+            setattr(message, name, value)
+        message.edit_count += 1
+        message.edit_date = int(self.now())
+        return self._message_api(message)
+
+    # ----------------------------------------------------------------- method handlers
+
+    def _get_me(self, call: _Call) -> dict[str, Any]:
+        return {
+            **self.bot_user.to_api(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    @staticmethod
+    def _chat(call: _Call) -> Chat:
+        if call.chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return call.chat
+
+    def _send_message(self, call: _Call) -> dict[str, Any]:
+        parsed = call.formatted["text"]
+        message = self._bot_message(
+            self._chat(call),
+            call,
+            text=parsed.text,
+            entities=parsed.entities,
+            html=call.values["text"],
+            parse_mode=call.values.get("parse_mode"),
+            link_preview_options=call.values.get("link_preview_options"),
+        )
+        return self._message_api(message)
+
+    def _send_photo(self, call: _Call) -> dict[str, Any]:
+        chat = self._chat(call)
+        photo = self._input_photo(call.values["photo"])
+        parsed = call.formatted.get("caption")
+        message = self._bot_message(
+            chat,
+            call,
+            photo=photo,
+            caption=parsed.text if parsed else None,
+            caption_entities=parsed.entities if parsed else [],
+            html=call.values.get("caption"),
+            parse_mode=call.values.get("parse_mode"),
+        )
+        return self._message_api(message)
+
+    def _source(self, call: _Call, action: str) -> StoredMessage:
+        chat = self._resolve_chat(call.values["from_chat_id"])
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        source = self.message(chat.id, call.values["message_id"])
+        if source is None or source.deleted:
+            raise ApiError(400, f"Bad Request: message to {action} not found")
+        return source
+
+    def _copy_content(self, source: StoredMessage) -> dict[str, Any]:
+        return {
+            "text": source.text,
+            "entities": source.entities,
+            "caption": source.caption,
+            "caption_entities": source.caption_entities,
+            "photo": source.photo,
+            "media": source.media,
+        }
+
+    def _copy_message(self, call: _Call) -> dict[str, Any]:
+        chat = self._chat(call)
+        source = self._source(call, "copy")
+        content = self._copy_content(source)
+        if "caption" in call.formatted and source.text is None:
+            parsed = call.formatted["caption"]
+            content["caption"], content["caption_entities"] = parsed.text, parsed.entities
+            content["html"] = call.values["caption"]
+        message = self._bot_message(chat, call, **content)
+        return {"message_id": message.message_id}
+
+    def _forward_message(self, call: _Call) -> dict[str, Any]:
+        chat = self._chat(call)
+        source = self._source(call, "forward")
+        origin = source.forward_origin
+        if origin is None:
+            sender = self.bot_user if source.from_bot else self.users[source.sender_id]
+            origin = {"type": "user", "sender_user": sender.to_api(), "date": source.date}
+        content = self._copy_content(source)
+        message = self._bot_message(chat, call, forward_origin=origin, **content)
+        return self._message_api(message)
+
+    def _edit_message_text(self, call: _Call) -> dict[str, Any]:
+        message = self._editable(call)
+        if message.text is None:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        parsed = call.formatted["text"]
+        markup = call.values.get("reply_markup")
+        if (parsed.text, parsed.entities, markup) == (
+            message.text,
+            message.entities,
+            message.reply_markup,
+        ):
+            raise ApiError(400, NOT_MODIFIED)
+        return self._apply_edit(
+            message,
+            text=parsed.text,
+            entities=parsed.entities,
+            html=call.values["text"],
+            reply_markup=markup,
+            link_preview_options=call.values.get("link_preview_options"),
+        )
+
+    def _edit_message_caption(self, call: _Call) -> dict[str, Any]:
+        message = self._editable(call)
+        if message.text is not None:
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        parsed = call.formatted.get("caption", ParsedText(""))
+        markup = call.values.get("reply_markup")
+        if (parsed.text, parsed.entities, markup) == (
+            message.caption or "",
+            message.caption_entities,
+            message.reply_markup,
+        ):
+            raise ApiError(400, NOT_MODIFIED)
+        return self._apply_edit(
+            message,
+            caption=parsed.text or None,
+            caption_entities=parsed.entities,
+            html=call.values.get("caption"),
+            reply_markup=markup,
+        )
+
+    def _edit_message_reply_markup(self, call: _Call) -> dict[str, Any]:
+        message = self._editable(call)
+        markup = call.values.get("reply_markup")
+        if markup == message.reply_markup:
+            raise ApiError(400, NOT_MODIFIED)
+        return self._apply_edit(message, reply_markup=markup)
+
+    def _deletable(self, chat: Chat | None, message_id: int) -> StoredMessage:
+        message = None if chat is None else self.message(chat.id, message_id)
+        if message is None or message.deleted:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        if self.now() - message.date > DELETE_WINDOW:
+            raise ApiError(400, "Bad Request: message can't be deleted for everyone")
+        return message
+
+    def _delete_message(self, call: _Call) -> bool:
+        self._deletable(self._chat(call), call.values["message_id"]).deleted = True
+        return True
+
+    def _delete_messages(self, call: _Call) -> bool:
+        chat = self._chat(call)
+        # Telegram skips messages that can't be found or deleted instead of failing the batch.
+        for message_id in call.values["message_ids"]:
+            try:
+                self._deletable(chat, message_id).deleted = True
+            except ApiError:
+                continue
+        return True
+
+    def _answer_callback_query(self, call: _Call) -> bool:
+        query_id = call.values["callback_query_id"]
+        if query_id not in self._queries or query_id in self.callback_answers:
+            raise ApiError(400, _QUERY_INVALID)
+        self.callback_answers[query_id] = CallbackAnswer(
+            text=call.values.get("text"),
+            show_alert=bool(call.values.get("show_alert", False)),
+            url=call.values.get("url"),
+        )
+        return True
+
+    @staticmethod
+    def _scope_key(scope: dict[str, Any] | None) -> str:
+        return json.dumps(scope or {"type": "default"}, sort_keys=True)
+
+    def _set_my_commands(self, call: _Call) -> bool:
+        commands = call.values["commands"]
+        for command in commands:
+            name = str(command.get("command", ""))
+            if not _COMMAND_NAME.fullmatch(name):
+                raise ApiError(
+                    400,
+                    "Bad Request: BOT_COMMAND_INVALID",
+                    violation=(
+                        f"setMyCommands.commands: {name!r} is not 1-32 lowercase English letters, "
+                        "digits and underscores"
+                    ),
+                )
+        key = (self._scope_key(call.values.get("scope")), call.values.get("language_code", ""))
+        self._commands[key] = [dict(c) for c in commands]
+        return True
+
+    def _get_my_commands(self, call: _Call) -> list[dict[str, Any]]:
+        key = (self._scope_key(call.values.get("scope")), call.values.get("language_code", ""))
+        return list(self._commands.get(key, []))
+
+    def _delete_my_commands(self, call: _Call) -> bool:
+        key = (self._scope_key(call.values.get("scope")), call.values.get("language_code", ""))
+        self._commands.pop(key, None)
+        return True
+
+    def _get_chat(self, call: _Call) -> dict[str, Any]:
+        chat = self._chat(call)
+        return {
+            **self._chat_api[chat.id],
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+
+    def _send_chat_action(self, call: _Call) -> bool:
+        self.chat_actions.append((self._chat(call).id, call.values["action"]))
+        return True
+
+    def _get_file(self, call: _Call) -> dict[str, Any]:
+        stored = self.files.get(call.values["file_id"])
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
+
+    def _generic(self, call: _Call, chat: Chat | None) -> Any:
+        """Methods without a dedicated handler: a bare message for sends, ``true`` otherwise."""
+        if call.spec.returns == ("Message",) and chat is not None:
+            parsed = call.formatted.get("caption")
+            message = self._bot_message(
+                chat,
+                call,
+                caption=parsed.text if parsed else None,
+                caption_entities=parsed.entities if parsed else [],
+            )
+            return self._message_api(message)
+        return True
+
+    # ----------------------------------------------------------------- updates
+
+    def _push_update(self, kind: str, payload: dict[str, Any]) -> None:
+        if kind not in self._allowed_updates:
+            return
+        self._updates.append({"update_id": self._next_update_id, kind: payload})
+        self._next_update_id += 1
+        self._wake_pollers()
+
+    def _wake_pollers(self) -> None:
+        self._update_event.set()
+        self._update_event = asyncio.Event()
+
+    def _set_allowed_updates(self, allowed: list[str] | None) -> None:
+        if allowed is None:
+            return
+        self._allowed_updates = (
+            frozenset(allowed) & self._update_types
+            if allowed
+            else self._update_types - _OPT_IN_UPDATES
+        )
+
+    async def _get_updates(self, call: _Call) -> list[dict[str, Any]]:
+        if self.webhook_url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        values = call.values
+        offset = int(values.get("offset", 0))
+        limit = min(max(int(values.get("limit", 100)), 1), 100)
+        timeout = max(float(values.get("timeout", 0)), 0.0)
+        self._set_allowed_updates(values.get("allowed_updates"))
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._wake_pollers()
+        if offset < 0:
+            while len(self._updates) > -offset:
+                self._updates.popleft()
+        else:
+            while self._updates and self._updates[0]["update_id"] < offset:
+                self._updates.popleft()
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._updates:
+                return list(itertools.islice(self._updates, limit))
+            if generation != self._poll_generation:
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self._stopping:
+                return []
+            event = self._update_event
+            try:
+                async with asyncio.timeout(remaining):
+                    await event.wait()
+            except TimeoutError:
+                continue
+
+    def _set_webhook(self, call: _Call) -> bool:
+        url = call.values["url"]
+        secret = call.values.get("secret_token")
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret):
+            raise ApiError(
+                400,
+                "Bad Request: secret token contains unallowed characters",
+                violation="setWebhook.secret_token: only A-Z, a-z, 0-9, _ and - are allowed",
+            )
+        if call.values.get("drop_pending_updates"):
+            self._updates.clear()
+        self._set_allowed_updates(call.values.get("allowed_updates"))
+        if not url:
+            return self._delete_webhook(call)
+        self.webhook_url = url
+        self.webhook_secret = secret
+        if self._webhook_task is None or self._webhook_task.done():
+            self._webhook_task = asyncio.create_task(self._push_webhook_updates())
+        self._wake_pollers()
+        return True
+
+    def _delete_webhook(self, call: _Call) -> bool:
+        if call.values.get("drop_pending_updates"):
+            self._updates.clear()
+        self.webhook_url = ""
+        self.webhook_secret = None
+        self._wake_pollers()
+        return True
+
+    def _get_webhook_info(self, call: _Call) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if self.webhook_url:
+            info["max_connections"] = 40
+            info["allowed_updates"] = sorted(self._allowed_updates)
+        if self.webhook_error is not None and self.webhook_error_date is not None:
+            info["last_error_date"] = self.webhook_error_date
+            info["last_error_message"] = self.webhook_error
+        return info
+
+    async def _push_webhook_updates(self) -> None:
+        """Deliver pending updates one by one, in order, retrying until the bot accepts each."""
+        assert self._client is not None
+        while self.webhook_url and not self._stopping:
+            if not self._updates:
+                await self._update_event.wait()
+                continue
+            update = self._updates[0]
+            headers = {"Content-Type": "application/json"}
+            if self.webhook_secret:
+                headers[SECRET_HEADER] = self.webhook_secret
+            try:
+                async with self._client.post(
+                    self.webhook_url,
+                    data=json.dumps(update, ensure_ascii=False).encode(),
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=10),
+                ) as response:
+                    if not 200 <= response.status < 300:
+                        reason = f"{response.status} {response.reason}"
+                        raise aiohttp.ClientError(f"Wrong response from the webhook: {reason}")
+                    reply = await self._webhook_reply(response)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                self.webhook_error = str(exc) or type(exc).__name__
+                self.webhook_error_date = int(self.now())
+                await asyncio.sleep(self.webhook_retry_delay)
+                continue
+            if self._updates and self._updates[0] is update:
+                self._updates.popleft()
+            if reply is not None:
+                await self._execute(*reply)
+
+    @staticmethod
+    async def _webhook_reply(
+        response: aiohttp.ClientResponse,
+    ) -> tuple[str, dict[str, Any], dict[str, Upload]] | None:
+        """A method call the bot put in its webhook answer, as Telegram allows."""
+        params: dict[str, Any] = {}
+        uploads: dict[str, Upload] = {}
+        if response.content_type == "multipart/form-data":
+            reader = aiohttp.MultipartReader.from_response(response)
+            while (part := await reader.next()) is not None:
+                if isinstance(part, aiohttp.BodyPartReader) and part.name:
+                    if part.filename:
+                        uploads[part.name] = Upload(part.filename, await part.read())
+                    else:
+                        params[part.name] = await part.text()
+        elif response.content_type == "application/json":
+            body = await response.json()
+            if isinstance(body, dict):
+                params = body
+        method = params.pop("method", None)
+        if not isinstance(method, str):
+            return None
+        return method, params, uploads
