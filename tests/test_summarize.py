@@ -426,3 +426,20 @@ def test_import_does_not_load_html_extraction() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By " + ", ".join(["Aa-Bb-Cc Dd-Ee"] * 200) + " x",
+        "Share\n" * 5000,
+        "Mr. " * 10000,
+        '"a. ' * 3000,
+        "© Sputnik / " * 2000,
+        "Lorem ipsum dolor sit amet. " * 20000,
+    ],
+)
+def test_pathological_input_stays_fast(text: str) -> None:
+    start = time.perf_counter()
+    summarize(text)
+    assert time.perf_counter() - start < 2.0

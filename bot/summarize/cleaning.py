@@ -135,10 +135,12 @@ _PUBLISHED_BLOCK = re.compile(
     re.IGNORECASE,
 )
 # Bylines may shout the name: "By JANE DOE For Dailymail.com".
-_BYLINE_NAME = r"[A-ZА-ЯЁ][\w'’.-]*(?:[ -][A-ZА-ЯЁ][\w'’.-]*){0,2}"
+# Atomic groups and bounded repeats: a long line of capitalised words must fail fast, not
+# backtrack through every way of grouping them into names.
+_BYLINE_NAME = r"(?>[A-ZА-ЯЁ][\w'’.-]*(?: (?!For\b)[A-ZА-ЯЁ][\w'’.-]*){0,2})"
 _BYLINE_LINE = re.compile(
     rf"^\s*(?:By\s*\.?|Автор\s*:|Текст\s*:)\s*{_BYLINE_NAME}"
-    rf"(?:\s*(?:,|and|и|&)\s*{_BYLINE_NAME})*"
+    rf"(?:\s*(?:,|and|и|&)\s*{_BYLINE_NAME}){{0,3}}"
     r"(?:\s*,?\s*(?:[Ff]or|для)\s+[\w.'’ -]{1,40})?\s*\.?\s*$"
 )
 _UPDATED_LINE = re.compile(
@@ -237,14 +239,18 @@ def _is_social_line(line: str) -> bool:
 # Substrings one of which every widget pattern contains; common words ("rate") are avoided
 # so ordinary prose skips the widget regex.
 _WIDGET_HINTS = (
-    "оцен",
-    "нажмите",
-    "средняя",
-    "итого",
+    "чтобы оценить",
+    "нажмите на звезд",
+    "[итого",
+    "[ итого",
+    "[всего",
+    "[ всего",
     "[total",
     "[ total",
+    "средняя оценка",
+    "оценок пока нет",
     "click to rate",
-    "no votes",
+    "no votes so far",
     "average rating",
     "наверх",
     "back to top",
@@ -291,7 +297,7 @@ def _is_noise_line(line: str) -> bool:
         or _SOURCE_WORD_ONLY.match(line)
         or _SOURCE_LINE.match(line)
         or _READ_ALSO_LINE.match(line)
-        or _BYLINE_LINE.match(line)
+        or (len(line) <= 120 and _BYLINE_LINE.match(line))
         or _UPDATED_LINE.match(line)
         or _is_social_line(line)
     )
@@ -342,25 +348,33 @@ def clean(text: str) -> str:
         text = _html_to_text(text)
     lines = _normalise(text).split("\n")
 
+    # The next non-empty line after each line, for the caption-above-credit rule.
+    following = [""] * len(lines)
+    upcoming = ""
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = upcoming
+        upcoming = lines[index] or upcoming
+
     kept: list[str] = []
+    last = -1  # index in `kept` of the last non-empty line
     for index, raw in enumerate(lines):
         if not raw:
             kept.append("")
             continue
         if index > 0 and _TAIL_HEADING.match(raw):
             break
-        following = next((x for x in lines[index + 1 :] if x), "")
-        if _is_noise_line(raw) or _is_caption_before_credit(raw, following):
+        if _is_noise_line(raw) or _is_caption_before_credit(raw, following[index]):
             continue
         line = _clean_line(raw)
         if not line or _is_noise_line(line):
             continue
-        previous = next((x for x in reversed(kept) if x), None)
-        if line == previous and len(line) <= 300:
+        if last >= 0 and line == kept[last] and len(line) <= 300:
             # The same short line twice in a row is a caption and its lightbox copy.
-            kept.remove(previous)
+            del kept[last:]
+            last = max((i for i, x in enumerate(kept) if x), default=-1)
             continue
         kept.append(line)
+        last = len(kept) - 1
 
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
     return out if re.search(r"\w", out) else ""

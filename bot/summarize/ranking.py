@@ -69,14 +69,14 @@ class _Candidate:
 
 def _weights(stems: Sequence[str], idf: dict[str, float]) -> dict[str, float]:
     """Unit-length tf-idf vector (sublinear tf) of a sentence's stems."""
-    vector: dict[str, float] = {}
-    for term, count in Counter(stems).items():
-        weight = idf.get(term, 0.0)
-        vector[term] = weight if count == 1 else weight * (1.0 + math.log(count))
-    norm = math.sqrt(sum(v * v for v in vector.values()))
+    vector = {
+        term: idf.get(term, 0.0) * (1.0 if count == 1 else 1.0 + math.log(count))
+        for term, count in Counter(stems).items()
+    }
+    norm = math.hypot(*vector.values())
     if not norm:
         return {}
-    return {term: v / norm for term, v in vector.items()}
+    return {term: value / norm for term, value in vector.items()}
 
 
 def _repeats(stems: Sequence[str], title_terms: set[str]) -> bool:

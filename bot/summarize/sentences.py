@@ -25,8 +25,6 @@ __all__ = [
     "words",
 ]
 
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
@@ -39,10 +37,17 @@ class Sentence:
     text: str
 
 
+# Byte-level counting: every Cyrillic letter starts with 0xD0 or 0xD1 in UTF-8, and deleting
+# all bytes but ASCII letters leaves the Latin ones. Both run in C, unlike a regex findall.
+_NOT_LATIN = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
+
+
 def detect_language(text: str) -> str:
     """Return "ru" when Cyrillic letters outnumber Latin ones, else "en"."""
-    sample = text[:2000]
-    return "ru" if len(_CYRILLIC.findall(sample)) > len(_LATIN.findall(sample)) else "en"
+    sample = text[:2000].encode("utf-8", "surrogatepass")
+    cyrillic = sample.count(b"\xd0") + sample.count(b"\xd1")
+    latin = len(sample.translate(None, _NOT_LATIN))
+    return "ru" if cyrillic > latin else "en"
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -98,6 +103,11 @@ def _ends_in_title(text: str, following: str) -> bool:
     return text.endswith(("a.m.", "p.m.")) and bool(_WEEKDAYS.match(following))
 
 
+# Repairs never grow a sentence past these bounds, so stray marks cannot glue a text together.
+_QUOTE_PIECES = 12
+_LONGEST_MERGE = 1000
+
+
 def _merge_pieces(pieces: list[str], language: str) -> list[str]:
     merged: list[str] = []
     pending: list[str] = []
@@ -105,7 +115,7 @@ def _merge_pieces(pieces: list[str], language: str) -> list[str]:
         pending.append(piece)
         # A quote that razdel cut after its first sentence: keep joining until it closes,
         # but give up after a paragraph's worth so one stray mark cannot swallow the text.
-        if len(pending) < 12 and _opens_quote(" ".join(pending)):
+        if len(pending) < _QUOTE_PIECES and _opens_quote(" ".join(pending)):
             continue
         merged.append(" ".join(pending))
         pending = []
@@ -115,7 +125,7 @@ def _merge_pieces(pieces: list[str], language: str) -> list[str]:
         return merged
     joined: list[str] = []
     for piece in merged:
-        if joined and _ends_in_title(joined[-1], piece):
+        if joined and len(joined[-1]) < _LONGEST_MERGE and _ends_in_title(joined[-1], piece):
             joined[-1] = f"{joined[-1]} {piece}"
         else:
             joined.append(piece)
@@ -183,23 +193,32 @@ def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer("russian" if language == "ru" else "english")
 
 
+def _learn(word: str, language: str) -> str:
+    """Stem a word not seen before ("" for a stop word) and remember it."""
+    if word in _STOPWORDS[language] or (len(word) < 2 and not word.isdigit()):
+        stem = ""
+    elif word.isdigit():
+        stem = word
+    else:
+        stem = str(_stemmer(language).stemWord(word))
+    cache = _STEM_CACHE[language]
+    if len(cache) < _STEM_CACHE_LIMIT:
+        cache[word] = stem
+    return stem
+
+
 def content_stems(text: str, language: str) -> list[str]:
     """Stems of the words that carry meaning (stop words and one-letter words dropped)."""
     language = "ru" if language == "ru" else "en"
-    stop = _STOPWORDS[language]
-    cache = _STEM_CACHE[language]
+    lowered = text.lower()
+    if "ё" in lowered:
+        lowered = lowered.replace("ё", "е")
+    known = _STEM_CACHE[language].get
     stems = []
-    for word in _WORD.findall(text.lower().replace("ё", "е")):
-        stem = cache.get(word)
+    for word in _WORD.findall(lowered):
+        stem = known(word)
         if stem is None:
-            if word in stop or (len(word) < 2 and not word.isdigit()):
-                stem = ""
-            elif word.isdigit():
-                stem = word
-            else:
-                stem = str(_stemmer(language).stemWord(word))
-            if len(cache) < _STEM_CACHE_LIMIT:
-                cache[word] = stem
+            stem = _learn(word, language)
         if stem:
             stems.append(stem)
     return stems
