@@ -143,6 +143,9 @@ def test_a_paragraph_break_ends_a_sentence() -> None:
         ('He said "yes.', False),
         ("“Quoted,” she said.", True),
         ("It’s fine.", True),
+        ("„Да“, — сказал он.", True),
+        ("„Да“ и “yes”.", True),
+        ("„Начало.", False),
     ],
 )
 def test_quote_balance(text: str, *, balanced: bool) -> None:
@@ -443,3 +446,20 @@ def test_pathological_input_stays_fast(text: str) -> None:
     start = time.perf_counter()
     summarize(text)
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Он сказал: „Мы пришли. Мы победим“. Зал молчал.",
+            ["Он сказал: „Мы пришли. Мы победим“.", "Зал молчал."],
+        ),
+        (
+            "He said: “We came. We won.” The hall was silent.",
+            ["He said: “We came. We won.”", "The hall was silent."],
+        ),
+    ],
+)
+def test_curly_and_low_quotes_stay_in_one_sentence(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text, detect_language(text))] == expected

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.summarize.sentences import Sentence, content_stems, is_balanced
 
-__all__ = ["MAX_CHARS", "ScoredSentence", "rank", "select"]
+__all__ = ["MAX_CHARS", "Candidate", "ScoredSentence", "is_quote_only", "rank", "select"]
 
 # Telegram shows about this much under a headline before "read more" feels needed.
 MAX_CHARS = 600
@@ -60,7 +60,9 @@ class ScoredSentence:
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
+class Candidate:
+    """A sentence with its score before selection, and its tf-idf vector."""
+
     sentence: Sentence
     score: float
     note: str
@@ -123,7 +125,7 @@ def _defect(text: str, content_words: int) -> tuple[float, str]:
 
 def rank(
     sentences: Sequence[Sentence], language: str, title: str | None = None
-) -> list[_Candidate]:
+) -> list[Candidate]:
     """Score each sentence: quality x substance x (centrality + position + title)."""
     stems = [content_stems(s.text, language) for s in sentences]
     count = len(sentences)
@@ -161,11 +163,11 @@ def rank(
         )
         if title_terms and _repeats(sentence_stems, title_terms):
             score, note = 0.0, "repeats the title"
-        candidates.append(_Candidate(sentence, score, note, vector))
+        candidates.append(Candidate(sentence, score, note, vector))
     return candidates
 
 
-def _units(candidates: Sequence[_Candidate]) -> list[list[int]]:
+def _units(candidates: Sequence[Candidate]) -> list[list[int]]:
     """Group a bare quotation with the sentence after it, which names the speaker."""
     units: list[list[int]] = []
     index = 0
@@ -180,7 +182,7 @@ def _units(candidates: Sequence[_Candidate]) -> list[list[int]]:
 
 
 def select(
-    candidates: Sequence[_Candidate], sentences: int, max_chars: int = MAX_CHARS
+    candidates: Sequence[Candidate], sentences: int, max_chars: int = MAX_CHARS
 ) -> list[ScoredSentence]:
     """Pick the best whole sentences within the budget, a bare quote only with its speaker."""
     units = _units(candidates)

@@ -76,17 +76,17 @@ def is_balanced(text: str) -> bool:
         return False
     if opened and text.index("»") < text.index("«"):
         return False
-    # Curly English quotes: “ opens and ” closes (German-style „ closes with “ instead).
-    return text.count("“") == text.count("”") + text.count("„") - text.count("„") or (
-        "„" in text and text.count("„") == text.count("“")
-    )
+    # Curly quotes pair “ with ”, or „ with “ in the Russian and German style.
+    low, left, right = text.count("„"), text.count("“"), text.count("”")
+    return left == low + right
 
 
 def _opens_quote(text: str) -> bool:
     return (
         text.count('"') % 2 == 1
         or text.count("«") > text.count("»")
-        or ("“" in text and text.count("“") > text.count("”") and "„" not in text)
+        or text.count("“") > text.count("”") + text.count("„")
+        or text.count("„") > text.count("“")
     )
 
 
