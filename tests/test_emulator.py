@@ -73,11 +73,14 @@ async def bot(emulator: Emulator) -> AsyncIterator[Bot]:
 
 
 async def raw_call(
-    emulator: Emulator, method: str, data: dict[str, Any], *, token: str | None = None
+    emulator: Emulator, method: str, data: dict[str, Any], *, as_json: bool = False
 ) -> tuple[int, dict[str, Any]]:
-    """POST a form the way a careless client might, bypassing aiogram's models."""
-    url = f"{emulator.base_url}/bot{token or emulator.token}/{method}"
-    async with aiohttp.ClientSession() as session, session.post(url, data=data) as response:
+    """POST a form (or a JSON body) the way a careless client might, bypassing aiogram."""
+    url = f"{emulator.base_url}/bot{emulator.token}/{method}"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=data) if as_json else session.post(url, data=data) as response,
+    ):
         body: dict[str, Any] = await response.json()
         return response.status, body
 
@@ -439,6 +442,17 @@ async def test_global_rate_and_paid_broadcast(emulator: Emulator, bot: Bot) -> N
     assert emulator.delivered_count() == 6
 
 
+async def test_group_flood_limit_is_twenty_a_minute(emulator: Emulator, bot: Bot) -> None:
+    emulator.add_group(-100123, title="Editors", type="supergroup", username="editors")
+    emulator.group_per_minute = 20
+    for number in range(20):
+        await bot.send_message("@editors", f"post {number}")
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(-100123, "post 21")
+    assert caught.value.retry_after == 3, "one more post needs 60/20 seconds of refill"
+    assert emulator.delivered_count(-100123) == 20
+
+
 async def test_unreachable_chats_give_telegrams_errors(emulator: Emulator, bot: Bot) -> None:
     emulator.add_user(OTHER)
     emulator.add_user(OTHER + 1)
@@ -485,6 +499,7 @@ async def test_hung_requests_time_out_and_deliver_only_when_asked(emulator: Emul
             await impatient.send_message(USER, "delivered, answer lost")
         assert [m.text for m in emulator.messages(USER)] == ["delivered, answer lost"]
         assert (await impatient.send_message(USER, "fine")).text == "fine"
+        assert emulator.status_counts[0] == 2, "hung requests are logged with status 0"
     finally:
         await impatient.session.close()
 
@@ -599,9 +614,20 @@ async def test_unknown_field_is_a_violation(emulator: Emulator, bot: Bot) -> Non
     assert body["ok"] is False
     assert body["error_code"] == 400
     assert emulator.take_violations() == [
-        "sendMessage.disable_web_page_preview: unknown parameter"
+        "sendMessage.disable_web_page_preview: unknown parameter "
+        "(dropped from the Bot API; use link_preview_options)"
     ]
     assert emulator.delivered_count(USER) == 0
+
+
+async def test_json_bodies_are_checked_with_native_types(emulator: Emulator, bot: Bot) -> None:
+    body = {"chat_id": USER, "text": "<b>json</b>", "parse_mode": "HTML"}
+    status, answer = await raw_call(emulator, "sendMessage", body, as_json=True)
+    assert status == 200
+    assert answer["result"]["entities"] == [{"type": "bold", "offset": 0, "length": 4}]
+    status, _ = await raw_call(emulator, "sendMessage", {"chat_id": USER, "text": 5}, as_json=True)
+    assert status == 400
+    assert emulator.take_violations() == ["sendMessage.text: expected String, got int"]
 
 
 async def test_missing_required_field_and_wrong_type(emulator: Emulator, bot: Bot) -> None:

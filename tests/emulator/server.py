@@ -26,6 +26,16 @@ Test-side API (async where it touches the network or the update queue):
 - Time: ``now()``, ``clock_offset``, ``advance(seconds)`` age messages (the 48-hour delete rule)
   without waiting; flood buckets run on the real monotonic clock.
 
+A ``StoredMessage`` keeps what a person sees and what the bot sent: ``text``/``caption`` after
+parsing, ``entities``, ``spans("bold")``, ``html`` (the raw text sent), ``buttons``,
+``button(label)``, ``reply_markup``, ``photo``, ``link_preview_options``, ``deleted``,
+``edit_count``, ``history`` (the state before each edit), ``date``, ``params``.
+
+Violations are: an unknown method, parameter or object field, a missing required one, a wrong
+type, a value outside the reference's limits (text 1-4096 and captions 0-1024 UTF-16 units after
+entity parsing, callback_data 1-64 bytes, ...), HTML Telegram cannot parse, an invalid bot
+command. A test that provokes one on purpose clears it with ``take_violations()``.
+
 Knobs (all off by default): ``checks`` (spec validation; off for raw benchmarks), ``latency``
 (seconds added to every request, concurrently), ``global_rate`` (messages/s across chats, token
 bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_minute``,
@@ -34,7 +44,9 @@ bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_
 ``deactivated`` (sets of user ids answered 403), ``fail_rate`` (injected 500/502, seeded by
 ``seed``), ``hang_rate`` and ``hang_next(n, deliver=False)`` (requests never answered until
 ``stop()``; with ``deliver=True`` the message is created and only the answer is lost),
-``fault_methods`` (which methods faults hit), ``strict_html_entities``, ``log_requests``.
+``fault_methods`` (methods faults hit; default: all but getUpdates, getMe and webhook setup),
+``strict_html_entities`` (see ``tests.emulator.html``), ``log_requests``,
+``webhook_retry_delay`` (pause before pushing an update again after the bot refused it).
 Sends, copies and forwards count against the flood limits; edits count against the global bucket.
 A request answered 429, 403, 5xx or left hanging creates no message.
 
@@ -218,6 +230,7 @@ class Emulator:
         self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, StoredFile] = {}
+        self._file_paths: dict[str, StoredFile] = {}
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_error: str | None = None
@@ -225,11 +238,12 @@ class Emulator:
 
         self._ok_counts: Counter[str] = Counter()
         self._delivered: Counter[int] = Counter()
+        self._delivered_total = 0
         self._history: dict[int, list[StoredMessage]] = {}
         self._chat_api: dict[int, dict[str, Any]] = {}
         self._usernames: dict[str, int] = {}
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self._queries: dict[str, tuple[int, StoredMessage | None]] = {}
+        self._queries: set[str] = set()
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         update_fields = self.spec.types["Update"].fields
@@ -450,7 +464,7 @@ class Emulator:
         }
         if message is not None and not message.deleted:
             query["message"] = self._message_api(message)
-        self._queries[query_id] = (user_id, message)
+        self._queries.add(query_id)
         self._push_update("callback_query", query)
         return query_id
 
@@ -521,9 +535,7 @@ class Emulator:
 
     def delivered_count(self, chat_id: int | None = None) -> int:
         """Messages the bot created in a chat (or in all chats), deleted ones included."""
-        if chat_id is None:
-            return sum(self._delivered.values())
-        return self._delivered[chat_id]
+        return self._delivered_total if chat_id is None else self._delivered[chat_id]
 
     def sent_count(self, method: str = "sendMessage") -> int:
         """Successful calls of ``method``."""
@@ -621,11 +633,10 @@ class Emulator:
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return web.Response(status=401, text="Unauthorized")
-        path = request.match_info["path"]
-        for stored in self.files.values():
-            if stored.file_path == path:
-                return web.Response(body=stored.content)
-        return web.Response(status=404, text="Not Found")
+        stored = self._file_paths.get(request.match_info["path"])
+        if stored is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=stored.content)
 
     # ----------------------------------------------------------------- the request pipeline
 
@@ -656,6 +667,7 @@ class Emulator:
             else:
                 if deliver_then_hang:
                     await self._dispatch(call)
+                self._record(spec.name, params, 0, "hung")
                 await self._released.wait()
                 raise _Hung
         except ApiError as error:
@@ -664,7 +676,6 @@ class Emulator:
             self._record(spec.name, params, error.status, error.description)
             return error.status, error.body()
         except _Hung:
-            self._record(spec.name, params, 0, "hung")
             return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         self._ok_counts[spec.name] += 1
         self._record(spec.name, params, 200, None)
@@ -712,6 +723,9 @@ class Emulator:
             if not spec.after_parsing or name not in call.values:
                 continue
             raw = call.values[name]
+            if not isinstance(raw, str):
+                # Only reachable with checks off: Telegram reads a JSON number as its digits.
+                raw = json.dumps(raw)
             mode_field = (
                 f"{name}_parse_mode" if f"{name}_parse_mode" in call.spec.fields else "parse_mode"
             )
@@ -841,6 +855,7 @@ class Emulator:
         history.append(message)
         if from_bot:
             self._delivered[chat_id] += 1
+            self._delivered_total += 1
         return message
 
     def _bot_message(self, chat: Chat, call: _Call, **content: Any) -> StoredMessage:
@@ -896,6 +911,7 @@ class Emulator:
             f"AgACAgIAAxk{number:08d}", f"AQAD{number:06d}", f"{folder}/file_{number}.jpg", content
         )
         self.files[stored.file_id] = stored
+        self._file_paths[stored.file_path] = stored
         return stored
 
     def _input_photo(self, value: Any) -> list[dict[str, Any]]:

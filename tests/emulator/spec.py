@@ -20,6 +20,13 @@ SPEC_PATH = Path(__file__).with_name("botapi_spec.json")
 _INTEGER = re.compile(r"-?\d+")
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
 _PRIMITIVES = frozenset({"Integer", "Float", "Boolean", "String", "InputFile"})
+# Parameters Telegram still tolerates but the reference dropped; aiogram sends the first one when
+# DefaultBotProperties(link_preview_is_disabled=...) is used instead of link_preview=.
+_RETIRED = {
+    "disable_web_page_preview": "link_preview_options",
+    "reply_to_message_id": "reply_parameters",
+    "allow_sending_without_reply": "reply_parameters",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +143,10 @@ class BotApiSpec:
             path = f"{method.name}.{name}"
             if spec is None:
                 if deep:
-                    problems.append(
-                        Problem(path, "unknown parameter", "unknown", method.name, name)
-                    )
+                    message = "unknown parameter"
+                    if name in _RETIRED:
+                        message += f" (dropped from the Bot API; use {_RETIRED[name]})"
+                    problems.append(Problem(path, message, "unknown", method.name, name))
                 continue
             value, found = self._top_level(raw, spec, uploads, path, method.name, deep)
             problems.extend(found)
