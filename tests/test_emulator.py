@@ -206,6 +206,11 @@ def test_html_is_parsed_like_telegram(
         ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
         ("&nbsp;", 'Unsupported HTML entity "&nbsp;" at byte offset 0'),
         ("AT & T", "Character entity expected at byte offset 3"),
+        (
+            "&#xD800;",
+            "Text contains invalid Unicode characters after decoding HTML entities, check for "
+            "unmatched surrogate code units",
+        ),
     ],
 )
 def test_bad_html_is_rejected_with_telegrams_words(html: str, error: str) -> None:

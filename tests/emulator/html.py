@@ -83,7 +83,7 @@ def utf16_len(text: str) -> int:
     """Length of ``text`` in UTF-16 code units, the unit of Telegram's lengths and offsets."""
     if text.isascii():
         return len(text)
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _byte_offset(source: str, index: int) -> int:
@@ -163,9 +163,6 @@ class _Parser:
         self.entities: list[dict[str, Any]] = []
         self.stack: list[_Open] = []
 
-    def fail(self, message: str) -> HtmlParseError:
-        return HtmlParseError(message)
-
     def emit(self, chunk: str) -> None:
         self.out.append(chunk)
         self.out_len += len(chunk)
@@ -189,7 +186,7 @@ class _Parser:
                 pos = self.start_tag(i)
         if self.stack:
             tag = self.stack[-1].tag
-            raise self.fail(f'Can\'t find end tag corresponding to start tag "{tag}"')
+            raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{tag}"')
         return "".join(self.out), self.entities
 
     def entity(self, i: int) -> int:
@@ -204,8 +201,8 @@ class _Parser:
                 end += 1
             if end > i + 1:
                 name = self.s[i : end + 1 if self.s[end] == ";" else end]
-                raise self.fail(f'Unsupported HTML entity "{name}" at byte offset {offset}')
-            raise self.fail(f"Character entity expected at byte offset {offset}")
+                raise HtmlParseError(f'Unsupported HTML entity "{name}" at byte offset {offset}')
+            raise HtmlParseError(f"Character entity expected at byte offset {offset}")
         self.emit("&")
         return i + 1
 
@@ -222,10 +219,10 @@ class _Parser:
             i += 1
         offset = _byte_offset(self.source, begin)
         if s[i] == "\0":
-            raise self.fail(f"Unclosed start tag at byte offset {offset}")
+            raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
         tag = s[begin + 1 : i].lower()
         if tag not in ALLOWED_TAGS:
-            raise self.fail(f'Unsupported start tag "{tag}" at byte offset {offset}')
+            raise HtmlParseError(f'Unsupported start tag "{tag}" at byte offset {offset}')
         argument = ""
         while s[i] != ">":
             i = self.skip_spaces(i)
@@ -236,22 +233,24 @@ class _Parser:
                 i += 1
             name = s[name_begin:i]
             if not name:
-                raise self.fail(f'Empty attribute name in the tag "{tag}" at byte offset {offset}')
+                raise HtmlParseError(
+                    f'Empty attribute name in the tag "{tag}" at byte offset {offset}'
+                )
             i = self.skip_spaces(i)
             if s[i] != "=":
                 if tag == "blockquote" and name == "expandable":
                     argument = "1"
                     continue
-                raise self.fail(
+                raise HtmlParseError(
                     "Expected equal sign in declaration of an attribute of the tag "
                     f'"{tag}" at byte offset {offset}'
                 )
             i = self.skip_spaces(i + 1)
             if s[i] == "\0":
-                raise self.fail(f'Unclosed start tag "{tag}" at byte offset {offset}')
+                raise HtmlParseError(f'Unclosed start tag "{tag}" at byte offset {offset}')
             value, i = self.attribute_value(i)
             if s[i] == "\0":
-                raise self.fail(f"Unclosed start tag at byte offset {offset}")
+                raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
             if tag == "a" and name == "href":
                 argument = value
             elif tag == "code" and name == "class" and value.startswith("language-"):
@@ -263,7 +262,9 @@ class _Parser:
             elif tag == "blockquote" and name == "expandable":
                 argument = "1"
         if tag == "span" and argument != "spoiler":
-            raise self.fail(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
+            raise HtmlParseError(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {offset}'
+            )
         self.stack.append(_Open(tag, argument, self.u16, self.out_len))
         return i + 1
 
@@ -276,7 +277,7 @@ class _Parser:
                 i += 1
             if s[i] not in _SPACES and s[i] != ">":
                 offset = _byte_offset(self.source, token_begin)
-                raise self.fail(f"Unexpected end of name token at byte offset {offset}")
+                raise HtmlParseError(f"Unexpected end of name token at byte offset {offset}")
             return s[token_begin:i].lower(), i
         quote = s[i]
         i += 1
@@ -298,7 +299,7 @@ class _Parser:
         s = self.s
         offset = _byte_offset(self.source, begin)
         if not self.stack:
-            raise self.fail(f"Unexpected end tag at byte offset {offset}")
+            raise HtmlParseError(f"Unexpected end tag at byte offset {offset}")
         i = begin + 2
         while s[i] not in _SPACES and s[i] != ">":
             i += 1
@@ -306,10 +307,10 @@ class _Parser:
         while s[i] != "\0" and s[i] in _SPACES:
             i += 1
         if s[i] != ">":
-            raise self.fail(f"Unclosed end tag at byte offset {offset}")
+            raise HtmlParseError(f"Unclosed end tag at byte offset {offset}")
         opened = self.stack.pop()
         if end_name and end_name != opened.tag:
-            raise self.fail(
+            raise HtmlParseError(
                 f'Unmatched end tag at byte offset {offset}, expected "</{opened.tag}>", '
                 f'found "</{end_name}>"'
             )
@@ -342,7 +343,7 @@ class _Parser:
                 extra["url"] = checked
         elif tag == "tg-emoji":
             if not opened.argument.isdigit() or int(opened.argument) == 0:
-                raise self.fail("Invalid custom emoji identifier specified")
+                raise HtmlParseError("Invalid custom emoji identifier specified")
             kind = "custom_emoji"
             extra["custom_emoji_id"] = opened.argument
         elif tag == "pre":
@@ -386,6 +387,14 @@ def _trim(text: str, entities: list[dict[str, Any]]) -> tuple[str, list[dict[str
 def parse_html(source: str, *, strict_entities: bool = True) -> ParsedText:
     """Parse Telegram HTML into plain text and entities, or raise ``HtmlParseError``."""
     text, entities = _Parser(source, strict_entities).run()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # &#xD800; and friends decode to lone surrogates, which tdlib refuses after parsing.
+        raise HtmlParseError(
+            "Text contains invalid Unicode characters after decoding HTML entities, check for "
+            "unmatched surrogate code units"
+        ) from None
     for entity in entities:
         entity.pop("_language", None)
     entities.sort(key=lambda e: (e["offset"], -e["length"]))

@@ -988,19 +988,23 @@ class Emulator:
         )
         return self._message_api(message)
 
+    @staticmethod
+    def _caption(call: _Call) -> dict[str, Any]:
+        """Message fields for the caption a send method carried, parsed."""
+        parsed = call.formatted.get("caption")
+        if parsed is None:
+            return {}
+        return {
+            "caption": parsed.text,
+            "caption_entities": parsed.entities,
+            "html": call.values["caption"],
+            "parse_mode": call.values.get("parse_mode"),
+        }
+
     def _send_photo(self, call: _Call) -> dict[str, Any]:
         chat = self._chat(call)
         photo = self._input_photo(call.values["photo"])
-        parsed = call.formatted.get("caption")
-        message = self._bot_message(
-            chat,
-            call,
-            photo=photo,
-            caption=parsed.text if parsed else None,
-            caption_entities=parsed.entities if parsed else [],
-            html=call.values.get("caption"),
-            parse_mode=call.values.get("parse_mode"),
-        )
+        message = self._bot_message(chat, call, photo=photo, **self._caption(call))
         return self._message_api(message)
 
     def _source(self, call: _Call, action: str) -> StoredMessage:
@@ -1026,10 +1030,8 @@ class Emulator:
         chat = self._chat(call)
         source = self._source(call, "copy")
         content = self._copy_content(source)
-        if "caption" in call.formatted and source.text is None:
-            parsed = call.formatted["caption"]
-            content["caption"], content["caption_entities"] = parsed.text, parsed.entities
-            content["html"] = call.values["caption"]
+        if source.text is None:
+            content.update(self._caption(call))
         message = self._bot_message(chat, call, **content)
         return {"message_id": message.message_id}
 
@@ -1129,6 +1131,9 @@ class Emulator:
     def _scope_key(scope: dict[str, Any] | None) -> str:
         return json.dumps(scope or {"type": "default"}, sort_keys=True)
 
+    def _commands_key(self, call: _Call) -> tuple[str, str]:
+        return self._scope_key(call.values.get("scope")), call.values.get("language_code", "")
+
     def _set_my_commands(self, call: _Call) -> bool:
         commands = call.values["commands"]
         for command in commands:
@@ -1142,17 +1147,14 @@ class Emulator:
                         "digits and underscores"
                     ),
                 )
-        key = (self._scope_key(call.values.get("scope")), call.values.get("language_code", ""))
-        self._commands[key] = [dict(c) for c in commands]
+        self._commands[self._commands_key(call)] = [dict(c) for c in commands]
         return True
 
     def _get_my_commands(self, call: _Call) -> list[dict[str, Any]]:
-        key = (self._scope_key(call.values.get("scope")), call.values.get("language_code", ""))
-        return list(self._commands.get(key, []))
+        return list(self._commands.get(self._commands_key(call), []))
 
     def _delete_my_commands(self, call: _Call) -> bool:
-        key = (self._scope_key(call.values.get("scope")), call.values.get("language_code", ""))
-        self._commands.pop(key, None)
+        self._commands.pop(self._commands_key(call), None)
         return True
 
     def _get_chat(self, call: _Call) -> dict[str, Any]:
@@ -1188,14 +1190,7 @@ class Emulator:
     def _generic(self, call: _Call, chat: Chat | None) -> Any:
         """Methods without a dedicated handler: a bare message for sends, ``true`` otherwise."""
         if call.spec.returns == ("Message",) and chat is not None:
-            parsed = call.formatted.get("caption")
-            message = self._bot_message(
-                chat,
-                call,
-                caption=parsed.text if parsed else None,
-                caption_entities=parsed.entities if parsed else [],
-            )
-            return self._message_api(message)
+            return self._message_api(self._bot_message(chat, call, **self._caption(call)))
         return True
 
     # ----------------------------------------------------------------- updates

@@ -111,9 +111,8 @@ class StoredMessage:
 
     def spans(self, entity_type: str) -> list[str]:
         """The pieces of text (or caption) covered by entities of ``entity_type``, e.g. "bold"."""
-        source = self.text if self.text is not None else self.caption or ""
         entities = self.entities if self.text is not None else self.caption_entities
-        encoded = source.encode("utf-16-le")
+        encoded = self.content.encode("utf-16-le")
         return [
             encoded[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
             for e in entities
