@@ -1,0 +1,116 @@
+"""Settings from the environment and `.env`: one `Settings` object built in `main()`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Telegram tokens look like "123456789:AAH..." (bot id, colon, 35 url-safe characters).
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+Language = Literal["ru", "en"]
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_path: Path = Path("data/pressroom.sqlite3")
+    telegram_api_url: str = "https://api.telegram.org"
+    timezone: str = "UTC"
+    default_language: Language = "en"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    webhook_url: str = ""
+    webhook_secret: SecretStr = SecretStr("")
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/webhook"
+    send_rate: float = Field(default=25.0, gt=0, le=1000)
+    paid_broadcast: bool = False
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_format(cls, value: SecretStr) -> SecretStr:
+        if not TOKEN_PATTERN.fullmatch(value.get_secret_value().strip()):
+            raise ValueError("does not look like a token from @BotFather (digits:letters)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"-?\d+", part) for part in parts):
+                raise ValueError("must be comma-separated Telegram user ids, e.g. 1234,5678")
+            return frozenset(int(part) for part in parts)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}, e.g. Europe/Moscow") from None
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> Settings:
+        secret = self.webhook_secret.get_secret_value()
+        if self.webhook_url and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError(
+                "WEBHOOK_SECRET must be 1-256 of A-Z a-z 0-9 _ - when WEBHOOK_URL is set"
+            )
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The press centre's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def use_webhook(self) -> bool:
+        """Webhook mode when a public URL is set, long polling otherwise."""
+        return bool(self.webhook_url)
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming the first bad setting and what is wrong with it."""
+    first = error.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if not first["loc"]:
+        return message
+    key = str(first["loc"][0]).upper()
+    if first["type"] == "missing":
+        if key == "BOT_TOKEN":
+            return (
+                "BOT_TOKEN is not set: get a token from @BotFather in Telegram and put "
+                "BOT_TOKEN=... in .env (copy .env.example) or the environment"
+            )
+        return f"{key} is not set"
+    return f"{key} is invalid: {message}"
