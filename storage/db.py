@@ -1,0 +1,107 @@
+"""The one aiosqlite connection of a process: WAL, foreign keys, migrations, transactions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.schema import MIGRATIONS
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class Database:
+    """A single shared connection; every write goes through `transaction()` or `write()`."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        # One connection is shared by every task: without this lock, a statement from one task
+        # would land inside another task's open transaction and share its fate on ROLLBACK.
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        """Open (creating the folder and file) and migrate the database at `path`."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA foreign_keys=ON")
+        await connection.execute("PRAGMA synchronous=NORMAL")
+        await connection.execute("PRAGMA busy_timeout=5000")
+        database = cls(connection)
+        try:
+            await database.migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def close(self) -> None:
+        """Close the connection; pending writes have finished by then."""
+        async with self._write_lock:
+            await self._connection.close()
+
+    async def version(self) -> int:
+        """The schema version stored in `PRAGMA user_version`."""
+        row = await self.fetchone("PRAGMA user_version")
+        assert row is not None
+        return int(row[0])
+
+    async def migrate(self) -> None:
+        """Apply, in order and each in its own transaction, the migrations this file lacks."""
+        current = await self.version()
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"database schema version {current} is newer than this code knows "
+                f"({len(MIGRATIONS)}); upgrade Pressroom"
+            )
+        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            async with self.transaction() as connection:
+                for statement in _statements(script):
+                    await connection.execute(statement)
+                await connection.execute(f"PRAGMA user_version = {number}")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """`BEGIN IMMEDIATE` ... `COMMIT`, rolled back if the block raises."""
+        async with self._write_lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    async def write(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement in its own transaction; return the number of changed rows."""
+        async with self.transaction() as connection:
+            cursor = await connection.execute(sql, params)
+            return cursor.rowcount
+
+    async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many rows in a single transaction."""
+        async with self.transaction() as connection:
+            await connection.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """The first row of a query, or None."""
+        async with self._connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """All rows of a query."""
+        async with self._connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script on `;` (our scripts have no `;` inside literals or triggers)."""
+    return [part.strip() for part in script.split(";") if part.strip()]

@@ -1,0 +1,103 @@
+"""Ordered schema migrations; `PRAGMA user_version` is the number applied so far.
+
+Times are stored as UTC epoch seconds (REAL). Never edit a released migration: append one.
+"""
+
+from __future__ import annotations
+
+V1_SUBSCRIBERS = """
+CREATE TABLE subscribers (
+    chat_id INTEGER PRIMARY KEY,
+    first_name TEXT NOT NULL DEFAULT '',
+    username TEXT,
+    telegram_language TEXT,
+    language TEXT CHECK (language IN ('ru', 'en')),
+    status TEXT NOT NULL DEFAULT 'active'
+        CHECK (status IN ('active', 'unsubscribed', 'blocked', 'gone')),
+    instant INTEGER NOT NULL DEFAULT 1 CHECK (instant IN (0, 1)),
+    digest TEXT NOT NULL DEFAULT 'off' CHECK (digest IN ('off', 'daily', 'weekly')),
+    paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+    digest_hour INTEGER NOT NULL DEFAULT 9 CHECK (digest_hour BETWEEN 0 AND 23),
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    CHECK (instant = 1 OR digest != 'off')
+);
+CREATE INDEX subscribers_status ON subscribers (status);
+"""
+
+V2_RELEASES_VOTES_DELIVERIES = """
+CREATE TABLE releases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL DEFAULT '',
+    summary_edited INTEGER NOT NULL DEFAULT 0 CHECK (summary_edited IN (0, 1)),
+    link TEXT,
+    photo_file_id TEXT,
+    language TEXT NOT NULL DEFAULT 'ru',
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'scheduled', 'sending', 'sent', 'retracted')),
+    author_id INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    scheduled_at REAL,
+    published_at REAL,
+    retracted_at REAL,
+    revision INTEGER NOT NULL DEFAULT 1,
+    vote_count INTEGER NOT NULL DEFAULT 0,
+    vote_sum INTEGER NOT NULL DEFAULT 0,
+    report_chat_id INTEGER,
+    report_message_id INTEGER
+);
+CREATE INDEX releases_status ON releases (status, scheduled_at);
+CREATE INDEX releases_published ON releases (published_at);
+
+CREATE TABLE votes (
+    release_id INTEGER NOT NULL REFERENCES releases (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
+    stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (release_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    release_id INTEGER REFERENCES releases (id),
+    chat_id INTEGER NOT NULL REFERENCES subscribers (chat_id),
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'blocked', 'gone',
+                          'deleted', 'expired')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    message_id INTEGER,
+    extra_message_id INTEGER,
+    revision INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at REAL NOT NULL,
+    sent_at REAL,
+    UNIQUE (release_id, chat_id)
+);
+CREATE INDEX deliveries_queue ON deliveries (status, next_attempt_at);
+CREATE INDEX deliveries_chat ON deliveries (chat_id);
+"""
+
+V3_DIGESTS = """
+ALTER TABLE subscribers ADD COLUMN digest_weekday INTEGER NOT NULL DEFAULT 0
+    CHECK (digest_weekday BETWEEN 0 AND 6);
+ALTER TABLE subscribers ADD COLUMN timezone TEXT;
+ALTER TABLE subscribers ADD COLUMN digest_since REAL;
+CREATE TABLE digests (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL REFERENCES subscribers (chat_id),
+    frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+    window_start REAL NOT NULL,
+    window_end REAL NOT NULL,
+    release_ids TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    UNIQUE (chat_id, window_end)
+);
+ALTER TABLE deliveries ADD COLUMN digest_id INTEGER REFERENCES digests (id);
+CREATE UNIQUE INDEX deliveries_digest ON deliveries (digest_id) WHERE digest_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_SUBSCRIBERS, V2_RELEASES_VOTES_DELIVERIES, V3_DIGESTS)
