@@ -1,0 +1,30 @@
+"""`python -m bot`: read the settings, then run Pressroom until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.app import main
+from bot.config import Settings, describe_error
+
+
+def cli() -> int:
+    """Exit 2 with one line naming the bad or missing setting; else run the bot."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(describe_error(error), file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(main(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -1,0 +1,126 @@
+"""Assembly: the Bot, the Dispatcher with its routers and long-lived objects, and the runners."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+import handlers
+from bot import texts
+from bot.config import Settings
+from bot.i18n import LANGUAGES, Text
+from bot.middleware import ReaderMiddleware
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+def build_bot(settings: Settings) -> Bot:
+    """A Bot that talks to `TELEGRAM_API_URL` and sends HTML by default."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_dispatcher(settings: Settings) -> Dispatcher:
+    """The Dispatcher with routers, middleware and start-up/shutdown hooks."""
+    dispatcher = Dispatcher(settings=settings)
+    dispatcher.update.outer_middleware(ReaderMiddleware())
+    dispatcher.include_routers(*handlers.routers())
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
+    return dispatcher
+
+
+async def on_startup(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> None:
+    """Open the database, publish the command menus, start background work."""
+    dispatcher["db"] = await Database.open(settings.database_path)
+    await publish_commands(bot, settings)
+    me = await bot.get_me()
+    if settings.use_webhook:
+        await bot.set_webhook(
+            settings.webhook_url + settings.webhook_path,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        logger.info("Pressroom @%s is receiving updates at %s", me.username, settings.webhook_url)
+    else:
+        await bot.delete_webhook()
+        logger.info("Pressroom @%s is polling for updates", me.username)
+
+
+async def on_shutdown(dispatcher: Dispatcher) -> None:
+    """Stop background work and close the database."""
+    db: Database | None = dispatcher.workflow_data.pop("db", None)
+    if db is not None:
+        await db.close()
+    logger.info("Pressroom stopped; database closed")
+
+
+def _commands(entries: tuple[tuple[str, Text], ...], lang: str) -> list[BotCommand]:
+    return [BotCommand(command=name, description=text(lang)) for name, text in entries]
+
+
+async def publish_commands(bot: Bot, settings: Settings) -> None:
+    """Reader commands for everyone; reader and staff commands in each admin's chat."""
+    for lang in LANGUAGES:
+        # Telegram shows the menu for the user's language code, or the one without a code.
+        code = None if lang == settings.default_language else lang
+        await bot.set_my_commands(
+            _commands(texts.READER_COMMANDS, lang),
+            scope=BotCommandScopeDefault(),
+            language_code=code,
+        )
+        staff = _commands(texts.READER_COMMANDS + texts.STAFF_COMMANDS, lang)
+        for admin_id in sorted(settings.admin_ids):
+            try:
+                await bot.set_my_commands(
+                    staff, scope=BotCommandScopeChat(chat_id=admin_id), language_code=code
+                )
+            except TelegramAPIError as error:
+                # "chat not found" until that admin has written to the bot once.
+                logger.warning("Staff menu for %s not set: %s", admin_id, error.message)
+
+
+async def serve(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
+    """Run until SIGINT/SIGTERM: long polling, or the webhook server when `WEBHOOK_URL` is set."""
+    if not settings.use_webhook:
+        await dispatcher.start_polling(bot, handle_signals=True)
+        return
+    app = web.Application()
+    SimpleRequestHandler(
+        dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()
+    ).register(app, path=settings.webhook_path)
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await bot.session.close()
+
+
+async def main(settings: Settings) -> None:
+    """Build everything from `settings` and serve until stopped."""
+    bot = build_bot(settings)
+    await serve(bot, build_dispatcher(settings), settings)

@@ -1,0 +1,42 @@
+"""Staff commands. The router's filter admits only `ADMIN_IDS`; anyone else falls through
+to the fallback router and gets the unknown-command answer, so nothing about staff leaks."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import BaseFilter, Command
+from aiogram.types import CallbackQuery, Message
+
+from bot import render, texts
+from bot.config import Settings
+from bot.i18n import Lang
+from storage import subscribers
+from storage.db import Database
+
+
+class IsStaff(BaseFilter):
+    """True for updates from a user listed in `ADMIN_IDS`."""
+
+    async def __call__(self, event: Message | CallbackQuery, settings: Settings) -> bool:
+        return event.from_user is not None and event.from_user.id in settings.admin_ids
+
+
+async def admin(message: Message, lang: Lang) -> None:
+    """List the staff commands."""
+    await message.answer(texts.ADMIN(lang))
+
+
+async def subscriber_counts(message: Message, db: Database, lang: Lang) -> None:
+    """Subscribers by status and delivery mode."""
+    await message.answer(render.subscriber_counts(await subscribers.counts(db), lang))
+
+
+def build(*features: Router) -> Router:
+    """The staff router: the staff filter once, over its own commands and `features`."""
+    router = Router(name=__name__)
+    router.message.filter(IsStaff())
+    router.callback_query.filter(IsStaff())
+    router.message.register(admin, Command("admin"))
+    router.message.register(subscriber_counts, Command("subscribers"))
+    router.include_routers(*features)
+    return router
