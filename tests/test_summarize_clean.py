@@ -354,3 +354,8 @@ def test_html_fragment_keeps_text_and_drops_entities_and_dateline() -> None:
 def test_text_mentioning_angle_brackets_is_not_treated_as_html() -> None:
     raw = "Revenue grew 5% while costs stayed < 2% of sales, the company said."
     assert clean(raw) == raw
+
+
+def test_cleaning_the_same_page_again_gives_the_same_text() -> None:
+    first = clean(PAGE)
+    assert all(clean(PAGE) == first for _ in range(5))

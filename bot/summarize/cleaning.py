@@ -46,11 +46,12 @@ _CREDIT_LINE = re.compile(
     rf"^\s*(?:{_CREDIT_WORDS})(?:\s+credit)?\s*{_CREDIT_SEPARATOR}[^\n]{{0,120}}$",
     re.IGNORECASE,
 )
-# A credit closing a caption line ("Президент на форуме. Фото: Kremlin.ru") or in brackets.
+# A credit closing a caption line ("Президент на форуме. Фото: Kremlin.ru").
 _TRAILING_CREDIT = re.compile(
     rf"(?<=[.!?»\"\s])\s*(?:{_CREDIT_WORDS})\s*(?::|©)\s*(?:[^.!?\n]|\.(?=\S)){{1,80}}\.?$",
     re.IGNORECASE,
 )
+# A credit in brackets inside a sentence: "(Photo: Getty Images)".
 _BRACKETED_CREDIT = re.compile(
     rf"\(\s*(?:{_CREDIT_WORDS})\s*{_CREDIT_SEPARATOR}[^()\n]{{1,80}}\)", re.IGNORECASE
 )
@@ -82,8 +83,8 @@ _INLINE_WIDGETS = re.compile(
 # "Подписаться" glued to the end of a caption or a sentence by a pasted button.
 _GLUED_SUBSCRIBE = re.compile(r"(?<=[\w.!?»])(?:Подписаться|Subscribe)(?=\s|$)")
 
-# A line starting with one of these opens the tail of the page (related links, comment form):
-# nothing after it belongs to the release.
+# A line that is only one of these headings opens the tail of the page (related links,
+# comment form): nothing after it belongs to the release.
 _TAIL_HEADING = re.compile(
     r"^\s*(?:похожие статьи|похожие новости|похожие записи|похожие публикации|другие новости|"
     r"новости партнеров|новости партнёров|добавить комментарий|оставить комментарий|"
@@ -204,7 +205,9 @@ def _html_to_text(markup: str) -> str:
         include_images=False,
         include_links=False,
         include_formatting=False,
-        deduplicate=True,
+        # trafilatura's deduplication remembers segments across calls in a process-wide
+        # cache, so the same page cleaned a third time would lose paragraphs.
+        deduplicate=False,
     )
     if extracted and extracted.strip():
         return str(extracted)
