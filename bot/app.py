@@ -96,11 +96,31 @@ async def publish_commands(bot: Bot, settings: Settings) -> None:
                 logger.warning("Staff menu for %s not set: %s", admin_id, error.message)
 
 
-async def serve(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
-    """Run until SIGINT/SIGTERM: long polling, or the webhook server when `WEBHOOK_URL` is set."""
-    if not settings.use_webhook:
-        await dispatcher.start_polling(bot, handle_signals=True)
+async def serve(
+    bot: Bot, dispatcher: Dispatcher, settings: Settings, stop: asyncio.Event | None = None
+) -> None:
+    """Run until `stop` is set (by default: SIGINT/SIGTERM): long polling, or the webhook
+    server when `WEBHOOK_URL` is set. Shutdown hooks run and the session closes either way."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+    if settings.use_webhook:
+        await _serve_webhook(bot, dispatcher, settings, stop)
         return
+    polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not polling.done():
+        await dispatcher.stop_polling()
+    stopping.cancel()
+    await polling
+
+
+async def _serve_webhook(
+    bot: Bot, dispatcher: Dispatcher, settings: Settings, stop: asyncio.Event
+) -> None:
     app = web.Application()
     SimpleRequestHandler(
         dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()
@@ -108,10 +128,6 @@ async def serve(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
         await stop.wait()

@@ -60,16 +60,12 @@ async def change(
     assert updated is not None
     lang = pick_language(updated.language, updated.telegram_language, settings.default_language)
     navigation = action in (SettingsAction.HOURS, SettingsAction.BACK)
-    await query.answer(None if navigation else texts.SAVED(lang))
-    if navigation:
-        await _redraw(
-            query,
-            render.hour_picker(updated, lang, settings.timezone)
-            if action is SettingsAction.HOURS
-            else render.settings(updated, lang, settings.timezone),
-        )
-    elif changed:
+    if action is SettingsAction.HOURS:
+        await _redraw(query, render.hour_picker(updated, lang, settings.timezone))
+    elif navigation or changed:
         await _redraw(query, render.settings(updated, lang, settings.timezone))
+    # Answered after the redraw, so the reader's spinner stops once the message shows the change.
+    await query.answer(None if navigation else texts.SAVED(lang))
 
 
 async def _redraw(query: CallbackQuery, view: render.Rendered) -> None:

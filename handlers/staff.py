@@ -38,5 +38,6 @@ def build(*features: Router) -> Router:
     router.callback_query.filter(IsStaff())
     router.message.register(admin, Command("admin"))
     router.message.register(subscriber_counts, Command("subscribers"))
-    router.include_routers(*features)
+    for feature in features:
+        router.include_router(feature)
     return router

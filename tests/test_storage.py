@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,6 @@ import pytest
 from storage import subscribers
 from storage.db import Database
 from storage.schema import MIGRATIONS
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "pressroom.sqlite3")
-    yield database
-    await database.close()
 
 
 def _make_old_file(path: Path, version: int) -> None:
