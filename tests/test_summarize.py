@@ -463,3 +463,12 @@ def test_pathological_input_stays_fast(text: str) -> None:
 )
 def test_curly_and_low_quotes_stay_in_one_sentence(text: str, expected: list[str]) -> None:
     assert [s.text for s in split_sentences(text, detect_language(text))] == expected
+
+
+def test_a_bare_quote_without_a_following_speaker_is_never_picked() -> None:
+    text = (
+        "The museum reopened on Saturday after a two-year renovation of its main hall.\n"
+        '"This is the most beautiful room in the city, and now everyone can see it again."'
+    )
+    for count in (1, 2, 3):
+        assert not any(is_quote_only(part) for part in _parts(text, sentences=count))

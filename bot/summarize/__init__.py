@@ -23,7 +23,7 @@ def explain(
     """Return the language used and every sentence of the cleaned text with its score."""
     cleaned = clean(text)
     if not cleaned:
-        return language or "en", []
+        return language if language in ("ru", "en") else "en", []
     if len(cleaned) > MAX_TEXT_CHARS:
         # News is front-loaded; past this point a paste costs time and adds nothing.
         head = cleaned[:MAX_TEXT_CHARS]

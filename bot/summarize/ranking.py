@@ -172,8 +172,10 @@ def _units(candidates: Sequence[Candidate]) -> list[list[int]]:
     units: list[list[int]] = []
     index = 0
     while index < len(candidates):
-        if is_quote_only(candidates[index].sentence.text) and index + 1 < len(candidates):
-            units.append([index, index + 1])
+        if is_quote_only(candidates[index].sentence.text):
+            # A bare quotation at the very end has no speaker to go with, so it is no unit.
+            if index + 1 < len(candidates):
+                units.append([index, index + 1])
             index += 2
         else:
             units.append([index])
@@ -209,11 +211,15 @@ def select(
     if not chosen:
         # Every candidate is longer than the budget: one whole sentence beats a cut one.
         best = max(
-            (i for i, c in enumerate(candidates) if c.score > 0 and len(_units([c])) == 1),
+            (
+                i
+                for i, c in enumerate(candidates)
+                if c.score > 0 and not is_quote_only(c.sentence.text)
+            ),
             key=lambda i: candidates[i].score,
             default=None,
         )
-        if best is not None and not is_quote_only(candidates[best].sentence.text):
+        if best is not None:
             chosen.append(best)
     picked = set(chosen)
     return [
