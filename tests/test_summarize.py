@@ -248,6 +248,19 @@ def test_a_bare_quote_lead_comes_only_with_its_speaker() -> None:
     assert _parts(short, sentences=3)[:2] == [quote, speaker]
 
 
+def test_a_quote_that_names_its_speaker_counts_as_reported() -> None:
+    text = (
+        "«Мы откроем три новых завода в Сибири до конца 2026 года», — заявил генеральный "
+        "директор компании Петр Иванов на встрече с инвесторами.\n"
+        "«Спрос на нашу продукцию в регионе растет быстрее, чем мы ожидали весной»."
+    )
+    _, scored = explain(text, sentences=1)
+    notes = [item.note for item in scored]
+    assert notes[0] == "direct quotation with its speaker"
+    assert notes[1] == "direct quotation"
+    assert scored[0].selected
+
+
 @pytest.mark.parametrize(
     ("text", "quote_only"),
     [

@@ -181,6 +181,33 @@ _DATELINE_WIRE = re.compile(
 _GLUED_AFTER_QUOTE = re.compile(r"[»”](?<=[\w.!?…][»”])(?=[«“\"]?[A-ZА-ЯЁ])")
 _GLUED_AFTER_STOP = re.compile(r"[.!?…](?<=[a-zа-яё0-9)][.!?…])(?=[«“\"]?[A-ZА-ЯЁ][a-zа-яё])")
 
+# A photo caption pasted without its own punctuation runs straight into the next sentence:
+# "...пропал с радаров над Средиземным морем По данным ACARS, ...". Mid-sentence, Russian
+# never capitalises a preposition, conjunction or pronoun, and direct speech followed by its
+# attribution ("«...!» - заявил ...") always opens a sentence (or follows a colon), so a
+# lower-case word right before either marks where the caption ends. Single-letter words
+# ("В", "С") are left out: "гепатит В", "витамин С" are ordinary text.
+_SENTENCE_OPENERS = (
+    r"По|Во|На|Со|Ко|Об|От|До|Из|За|Для|При|После|Перед|Среди|Около|Между|Благодаря|Согласно|"
+    r"Несмотря|Кроме|Как|Когда|Если|Хотя|Но|Однако|Впрочем|Поэтому|Затем|Позже|Ранее|Теперь|"
+    r"Тогда|Также|Тем|Сейчас|Сегодня|Вчера|Пока|Уже|Еще|Ещё|Именно|Причем|Причём|"
+    r"Это|Этот|Эта|Эти|Этого|Этой|Этим|Он|Она|Они|Мы|Его|Ее|Её|Их|Наш|Наша|Наши|Нашей"
+)
+_GLUED_CAPTION_END = re.compile(
+    rf" (?<=[а-яё] )(?=(?:{_SENTENCE_OPENERS}) [\w\"«„“]"
+    r"|[\"«“„][А-ЯЁ][^\"»”\n]{0,800}?(?:[.!?…][\"»”]|[\"»”],)\s*[-—–]\s)"
+)
+# Where the sentence holding a glued caption starts: after a full stop and before a capital.
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?…])[\"»”)]?\s+)(?=[\"«“„]?[A-ZА-ЯЁ0-9])")
+# A subheading or a related-story link in quotes, glued to the sentence after it:
+# "«Может быть тяжело» Эми сейчас празднует ...". Direct speech ends in punctuation or goes on
+# in lower case ("«...», - сказал"), so a bare quoted phrase before a capital is furniture.
+_GLUED_QUOTED_HEADING = re.compile(
+    r"(?:^|(?<=[.!?…] ))[\"«„“][А-ЯЁA-Z][^\"»”“\n]{0,150}?[^\W_][\"»”“] (?=[\"«„“]?[А-ЯЁA-Z])"
+)
+# A caption is a line or two under a photo; a longer unpunctuated run is kept as a sentence.
+_CAPTION_WORDS = 30
+
 _SPACES = re.compile(r" {2,}")
 # Tabs, no-break and typographic spaces become plain spaces; zero-width marks disappear.
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
@@ -293,6 +320,29 @@ def _drop_repeated_captions(line: str) -> str:
     return line
 
 
+def _cut_glued_captions(line: str) -> str:
+    """Remove captions glued to the sentence after them ("...морем По данным ...")."""
+    pieces: list[str] = []
+    done = 0
+    for glue in _GLUED_CAPTION_END.finditer(line):
+        end = glue.start()
+        if end < done:
+            continue
+        start = done
+        for boundary in _SENTENCE_START.finditer(line, done, end):
+            start = boundary.end()
+        caption = line[start:end]
+        pieces.append(line[done:start])
+        if len(caption.split()) > _CAPTION_WORDS:
+            # Too long for a caption: a sentence that lost its full stop, kept on its own line.
+            pieces.append(caption + "\n")
+        done = end + 1
+    if pieces:
+        pieces.append(line[done:])
+        line = "".join(pieces)
+    return _GLUED_QUOTED_HEADING.sub("", line) if '" ' in line or "» " in line else line
+
+
 def _is_noise_line(line: str) -> bool:
     return bool(
         _BUTTON_LINE.match(line)
@@ -331,6 +381,7 @@ def _clean_line(line: str) -> str:
     if "»" in line or "”" in line:
         line = _GLUED_AFTER_QUOTE.sub(r"\g<0> ", line)
     line = _GLUED_AFTER_STOP.sub(r"\g<0> ", line)
+    line = _cut_glued_captions(line)
     return _squeeze(line).strip(" |•·")
 
 

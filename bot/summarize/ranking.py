@@ -25,6 +25,8 @@ POSITION_DECAY = 0.45
 POSITION_WEIGHT = 1.0
 TITLE_WEIGHT = 0.5
 QUOTE_FACTOR = 0.8
+# A quotation that names its speaker in the same sentence ("«...», - заявил министр") reports.
+ATTRIBUTED_QUOTE_FACTOR = 0.9
 # Summed cosine similarity below which no sentence counts as fully central.
 CENTRALITY_FLOOR = 0.5
 # A sentence with this many content words counts as fully substantial.
@@ -41,6 +43,9 @@ _CLOSERS = "»”\"'’)"
 _OPENING_QUOTE = "«“„\"'‘"
 _CLOSING_QUOTE = "»”“\"'’"
 # Openers that lean on the sentence before ("However, ...", "Он также ...").
+# A closing quote that the sentence goes on after, in lower case: the speaker follows
+# ("«...», - заявил министр", "\"...,\" said the minister").
+_ATTRIBUTION = re.compile(r"[»”\"],?\s*(?:[-—–]\s*)?[a-zа-яё]")
 _DEPENDENT_START = re.compile(
     r"^(?:however|but|and|also|meanwhile|still|yet|this|that|these|those|it|he|she|they|"
     r"his|her|their|однако|но|а|и|также|при этом|кроме того|тем не менее|это|этот|эта|эти|"
@@ -116,7 +121,10 @@ def _defect(text: str, content_words: int) -> tuple[float, str]:
     if text.endswith("?"):
         return 0.6, "question"
     if text[0] in _OPENING_QUOTE:
-        # Summaries report; a direct quotation is a weaker lead than the reported fact.
+        # Summaries report; a direct quotation is a weaker lead than the reported fact,
+        # less so when the sentence itself says who is speaking.
+        if _ATTRIBUTION.search(text, 1):
+            return ATTRIBUTED_QUOTE_FACTOR, "direct quotation with its speaker"
         return QUOTE_FACTOR, "direct quotation"
     if _DEPENDENT_START.match(text):
         return 0.85, "leans on the previous sentence"
