@@ -22,3 +22,31 @@ class SettingsButton(CallbackData, prefix="set"):
 
     action: SettingsAction
     value: int = 0
+
+
+class Rate(CallbackData, prefix="r"):
+    """A star under a release: the reader gives it `stars` (1-5)."""
+
+    release_id: int
+    stars: int
+
+
+class ReleaseAction(StrEnum):
+    """What a staff button under a preview, an /edit or a /retract question does."""
+
+    PUBLISH = "p"
+    SCHEDULE = "s"
+    SUMMARY = "m"
+    CANCEL = "c"
+    EDIT_TITLE = "t"
+    EDIT_SUMMARY = "e"
+    EDIT_LINK = "l"
+    RETRACT = "r"
+    KEEP = "k"
+
+
+class ReleaseButton(CallbackData, prefix="rel"):
+    """A staff-only button acting on one release."""
+
+    action: ReleaseAction
+    release_id: int
