@@ -15,6 +15,11 @@ class SettingsAction(StrEnum):
     HOUR = "H"
     LANGUAGE = "l"
     BACK = "b"
+    ALSO = "a"
+    DAYS = "d"
+    DAY = "D"
+    ZONES = "z"
+    ZONE = "Z"
 
 
 class SettingsButton(CallbackData, prefix="set"):
@@ -49,4 +54,29 @@ class ReleaseButton(CallbackData, prefix="rel"):
     """A staff-only button acting on one release."""
 
     action: ReleaseAction
+    release_id: int
+
+
+class DigestKind(StrEnum):
+    """Which digest a page belongs to: it decides the heading."""
+
+    DAILY = "d"
+    WEEKLY = "w"
+    SO_FAR = "n"
+    LAST_DAY = "l"
+    PREVIEW = "p"
+
+
+class DigestPage(CallbackData, prefix="dgp"):
+    """A digest's other page: releases published in (`since`, `until`], from `offset`."""
+
+    kind: DigestKind
+    since: int
+    until: int
+    offset: int
+
+
+class DigestOpen(CallbackData, prefix="dgo"):
+    """A numbered digest entry: open that release with its rating row."""
+
     release_id: int

@@ -41,3 +41,20 @@ def pick_language(chosen: str | None, telegram_language: str | None, default: La
         primary = telegram_language.split("-")[0].lower()
         return "ru" if primary in RUSSIAN_DEFAULT else "en"
     return default
+
+
+def plural(lang: str, n: int, one: Text, few: Text, many: Text, /, **values: object) -> Html:
+    """The form of a text that the number `n` needs (Russian: 1 оценка, 2 оценки, 5 оценок);
+    `{count}` is `n` unless `values` gives it formatted."""
+    if lang == "ru":
+        tens, units = n % 100, n % 10
+        if units == 1 and tens != 11:
+            form = one
+        elif 2 <= units <= 4 and not 12 <= tens <= 14:
+            form = few
+        else:
+            form = many
+    else:
+        form = one if n == 1 else many
+    values.setdefault("count", n)
+    return form(lang, **values)
