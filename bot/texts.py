@@ -90,8 +90,10 @@ NOT_A_COMMAND = Text(
 # --- Settings ------------------------------------------------------------------------------
 
 SETTINGS = Text(
-    ru="<b>Настройки</b>\nДоставка: {mode}\nЧас дайджеста: {hour} ({zone})\nЯзык: {language}",
-    en="<b>Settings</b>\nDelivery: {mode}\nDigest hour: {hour} ({zone})\nLanguage: {language}",
+    ru="<b>Настройки</b>\nДоставка: {mode}\nЧас дайджеста: {hour} ({zone}){day}\n"
+    "Язык: {language}",
+    en="<b>Settings</b>\nDelivery: {mode}\nDigest hour: {hour} ({zone}){day}\n"
+    "Language: {language}",
 )
 MODE_INSTANT = Text(ru="каждый релиз сразу", en="every release as it comes")
 MODE_DAILY = Text(ru="ежедневный дайджест", en="daily digest")
@@ -156,3 +158,130 @@ SUBSCRIBERS = Text(
         "Daily digest: {daily} · weekly: {weekly} · paused: {paused}"
     ),
 )
+
+# --- Digests -------------------------------------------------------------------------------
+
+SETTINGS_DAY = Text(ru="\nДень дайджеста: {day}", en="\nDigest day: {day}")
+BUTTON_ALSO_DAILY = Text(ru="+ дайджест за день", en="+ daily digest")
+BUTTON_ALSO_WEEKLY = Text(ru="+ дайджест за неделю", en="+ weekly digest")
+BUTTON_DAY = Text(ru="День: {day}", en="Day: {day}")
+BUTTON_ZONE = Text(ru="Часовой пояс: {zone}", en="Time zone: {zone}")
+BUTTON_PRESS_ZONE = Text(ru="Время пресс-центра ({zone})", en="Press centre's time ({zone})")
+CHOOSE_DAY = Text(
+    ru="В какой день недели присылать еженедельный дайджест?",
+    en="On which day of the week should the weekly digest come?",
+)
+CHOOSE_ZONE = Text(
+    ru="Час дайджеста считается по вашему часовому поясу. Сейчас: {zone}.",
+    en="The digest hour follows your time zone. Now: {zone}.",
+)
+# Monday first, as `datetime.weekday()` counts.
+WEEKDAYS: tuple[Text, ...] = (
+    Text(ru="Понедельник", en="Monday"),
+    Text(ru="Вторник", en="Tuesday"),
+    Text(ru="Среда", en="Wednesday"),
+    Text(ru="Четверг", en="Thursday"),
+    Text(ru="Пятница", en="Friday"),
+    Text(ru="Суббота", en="Saturday"),
+    Text(ru="Воскресенье", en="Sunday"),
+)
+# Time zones offered as buttons in /settings, west to east, then Europe and America.
+TIME_ZONES: tuple[tuple[str, Text], ...] = (
+    ("Europe/Kaliningrad", Text(ru="Калининград", en="Kaliningrad")),
+    ("Europe/Moscow", Text(ru="Москва", en="Moscow")),
+    ("Europe/Samara", Text(ru="Самара", en="Samara")),
+    ("Asia/Yekaterinburg", Text(ru="Екатеринбург", en="Yekaterinburg")),
+    ("Asia/Novosibirsk", Text(ru="Новосибирск", en="Novosibirsk")),
+    ("Asia/Krasnoyarsk", Text(ru="Красноярск", en="Krasnoyarsk")),
+    ("Asia/Irkutsk", Text(ru="Иркутск", en="Irkutsk")),
+    ("Asia/Vladivostok", Text(ru="Владивосток", en="Vladivostok")),
+    ("Asia/Almaty", Text(ru="Алматы", en="Almaty")),
+    ("Europe/Minsk", Text(ru="Минск", en="Minsk")),
+    ("Europe/Kyiv", Text(ru="Киев", en="Kyiv")),
+    ("Europe/Berlin", Text(ru="Берлин", en="Berlin")),
+    ("Europe/London", Text(ru="Лондон", en="London")),
+    ("America/New_York", Text(ru="Нью-Йорк", en="New York")),
+)
+
+DIGEST_DAILY = Text(
+    ru="<b>Ваш дайджест за день</b> · {releases}", en="<b>Your daily digest</b> · {releases}"
+)
+DIGEST_WEEKLY = Text(
+    ru="<b>Ваш дайджест за неделю</b> · {releases}", en="<b>Your weekly digest</b> · {releases}"
+)
+DIGEST_SO_FAR = Text(
+    ru="<b>Ваш дайджест на сейчас</b> · {releases} с прошлого дайджеста",
+    en="<b>Your digest so far</b> · {releases} since your last digest",
+)
+DIGEST_LAST_DAY = Text(
+    ru="<b>Релизы за сутки</b> · {releases}", en="<b>The last 24 hours</b> · {releases}"
+)
+DIGEST_PREVIEW = Text(
+    ru="<b>Предпросмотр</b>: дайджест читателя с ежедневной рассылкой сейчас · {releases}",
+    en="<b>Preview</b>: what a daily digest reader would get now · {releases}",
+)
+DIGEST_RELEASES_ONE = Text(ru="{count} новый релиз", en="{count} new release")
+DIGEST_RELEASES_FEW = Text(ru="{count} новых релиза", en="{count} new releases")
+DIGEST_RELEASES_MANY = Text(ru="{count} новых релизов", en="{count} new releases")
+DIGEST_PAGE = Text(ru="Релизы {first}–{last} из {total}", en="Releases {first}–{last} of {total}")
+DIGEST_VOTES_ONE = Text(ru="★ {average} · {count} оценка", en="★ {average} · {count} vote")
+DIGEST_VOTES_FEW = Text(ru="★ {average} · {count} оценки", en="★ {average} · {count} votes")
+DIGEST_VOTES_MANY = Text(ru="★ {average} · {count} оценок", en="★ {average} · {count} votes")
+DIGEST_NO_VOTES = Text(ru="☆ оценок пока нет", en="☆ no ratings yet")
+DIGEST_MORE = Text(ru="…и ещё {count}", en="…and {count} more")
+DIGEST_HINT = Text(
+    ru="Нажмите номер, чтобы открыть релиз и оценить его.",
+    en="Tap a number to open a release and rate it.",
+)
+BUTTON_DIGEST_MORE = Text(ru="Ещё {count} ›", en="{count} more ›")
+DIGEST_NOTHING_SINCE = Text(
+    ru="С вашего прошлого дайджеста новых релизов нет.",
+    en="Nothing new since your last digest.",
+)
+DIGEST_NOTHING_DAY = Text(
+    ru="За последние сутки новых релизов нет.",
+    en="No new releases in the last 24 hours.",
+)
+DIGEST_ALL_RETRACTED = Text(
+    ru="Релизы этого дайджеста отозваны редакцией.",
+    en="The releases of this digest have been retracted.",
+)
+DIGEST_RELEASE_GONE = Text(
+    ru="Этот релиз отозван или удалён.",
+    en="This release has been retracted or removed.",
+)
+DIGESTS_QUEUED = Text(
+    ru="Дайджестов поставлено в очередь: {queued}. Читателей без новых релизов: {empty}.",
+    en="Digests queued: {queued}. Readers with nothing new: {empty}.",
+)
+
+# --- Delivery: the publishing staff member's progress message and final report ------------
+
+PROGRESS_SENDING = Text(
+    ru="<b>Рассылка: {delivered} из {total}</b> · заблокировали бота: {blocked} · "
+    "ошибок: {failed}\n#{id} {title}",
+    en="<b>Sending: {delivered} of {total}</b> · {blocked} blocked · {failed} failed\n"
+    "#{id} {title}",
+)
+PROGRESS_SENT = Text(
+    ru="<b>Разослано: {delivered} из {total}</b> · заблокировали бота: {blocked} · "
+    "ошибок: {failed}\n#{id} {title}",
+    en="<b>Sent: {delivered} of {total}</b> · {blocked} blocked · {failed} failed\n#{id} {title}",
+)
+PROGRESS_RETRACTED = Text(
+    ru="<b>Отозван</b> после {delivered} из {total} · заблокировали бота: {blocked} · "
+    "ошибок: {failed}\n#{id} {title}",
+    en="<b>Retracted</b> after {delivered} of {total} · {blocked} blocked · {failed} failed\n"
+    "#{id} {title}",
+)
+DELIVERY_REPORT = Text(
+    ru="Релиз #{id} «{title}» разослан: получили {delivered} из {total} за {duration}.\n"
+    "Заблокировали бота: {blocked} · чат удалён: {gone} · ошибок: {failed} · "
+    "не отправлено (отписались раньше): {cancelled}\nПодробности: /release {id}",
+    en="Release #{id} “{title}” is out: {delivered} of {total} received it in {duration}.\n"
+    "Blocked the bot: {blocked} · chat gone: {gone} · failed: {failed} · "
+    "not sent (left before their turn): {cancelled}\nDetails: /release {id}",
+)
+DURATION_SECONDS = Text(ru="{seconds} с", en="{seconds} s")
+DURATION_MINUTES = Text(ru="{minutes} мин {seconds} с", en="{minutes} min {seconds} s")
+DURATION_HOURS = Text(ru="{hours} ч {minutes} мин", en="{hours} h {minutes} min")

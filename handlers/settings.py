@@ -1,4 +1,5 @@
-"""/settings: delivery mode, digest hour and interface language, edited in place."""
+"""/settings: delivery mode, digest too, digest hour, day and time zone, interface language,
+edited in place."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from bot.i18n import LANGUAGES, Lang, pick_language
 from storage import subscribers
 from storage.db import Database
 from storage.subscribers import Subscriber
+
+# Buttons that only move between the settings and a picker: nothing to save.
+NAVIGATION = frozenset(
+    {SettingsAction.HOURS, SettingsAction.DAYS, SettingsAction.ZONES, SettingsAction.BACK}
+)
 
 
 async def show(
@@ -46,22 +52,44 @@ async def change(
         _, instant, digest, paused = render.DELIVERY_CHOICES[value]
         if paused:
             instant, digest = subscriber.instant, subscriber.digest
+        elif instant and subscriber.instant:
+            # "As they come" again (or to resume) keeps a digest taken on top of it.
+            digest = subscriber.digest
         changed = await subscribers.set_delivery(
             db, chat_id, instant=instant, digest=digest, paused=paused
         )
+    elif action is SettingsAction.ALSO and 0 <= value < len(render.EXTRA_DIGESTS):
+        if not subscriber.instant or subscriber.paused:
+            await query.answer(texts.STALE_BUTTON(lang), show_alert=True)
+            return
+        _, extra = render.EXTRA_DIGESTS[value]
+        # The same button again takes the digest off: back to releases as they come only.
+        digest = "off" if subscriber.digest == extra else extra
+        changed = await subscribers.set_delivery(
+            db, chat_id, instant=True, digest=digest, paused=False
+        )
     elif action is SettingsAction.HOUR and 0 <= value <= 23:
         changed = await subscribers.set_digest_time(db, chat_id, hour=value)
+    elif action is SettingsAction.DAY and 0 <= value < len(texts.WEEKDAYS):
+        changed = await subscribers.set_digest_time(db, chat_id, weekday=value)
+    elif action is SettingsAction.ZONE and 0 <= value <= len(texts.TIME_ZONES):
+        zone = texts.TIME_ZONES[value - 1][0] if value else None
+        changed = await subscribers.set_timezone(db, chat_id, zone)
     elif action is SettingsAction.LANGUAGE and 0 <= value < len(LANGUAGES):
         changed = await subscribers.set_language(db, chat_id, LANGUAGES[value])
-    elif action not in (SettingsAction.HOURS, SettingsAction.BACK):
+    elif action not in NAVIGATION:
         await query.answer(texts.STALE_BUTTON(lang), show_alert=True)
         return
     updated = await subscribers.get(db, chat_id)
     assert updated is not None
     lang = pick_language(updated.language, updated.telegram_language, settings.default_language)
-    navigation = action in (SettingsAction.HOURS, SettingsAction.BACK)
+    navigation = action in NAVIGATION
     if action is SettingsAction.HOURS:
         await _redraw(query, render.hour_picker(updated, lang, settings.timezone))
+    elif action is SettingsAction.DAYS:
+        await _redraw(query, render.day_picker(updated, lang))
+    elif action is SettingsAction.ZONES:
+        await _redraw(query, render.zone_picker(updated, lang, settings.timezone))
     elif navigation or changed:
         await _redraw(query, render.settings(updated, lang, settings.timezone))
     # Answered after the redraw, so the reader's spinner stops once the message shows the change.
