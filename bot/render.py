@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import SettingsAction, SettingsButton
-from bot.html import Html
+from bot.callbacks import Rate, ReleaseAction, ReleaseButton, SettingsAction, SettingsButton
+from bot.html import Html, bold, escape, link, visible_length
 from bot.i18n import LANGUAGES, Lang, Text
+from storage.deliveries import DeliveryStats, Failure
+from storage.releases import Release
 from storage.subscribers import Digest, Subscriber, SubscriberCounts
 
 # Delivery choices of /settings, in button order: (instant, digest, paused).
@@ -185,3 +192,334 @@ def subscriber_counts(counts: SubscriberCounts, lang: Lang) -> Html:
         weekly=mode["weekly"],
         paused=mode["paused"],
     )
+
+
+# --- Releases ------------------------------------------------------------------------------
+# A release is one message: the title in bold, the summary, a link to the full text and the
+# rating row. With a photo, the whole text rides as the caption when it fits 1024 characters;
+# otherwise the photo goes first with the title as its caption and the text follows as its
+# own message carrying the rating row (`bot.delivery.send_view` sends either shape).
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+# Titles are capped well under the caption limit so the title alone always fits a caption.
+TITLE_LIMIT = 1000
+# A host longer than this would crowd the link label out; the label then just says "Full text".
+HOST_LIMIT = 64
+ELLIPSIS = "…"
+# Control characters Telegram would reject or show as boxes, and lone surrogates, which
+# Telegram refuses outright; tabs and newlines stay.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)")
+_LINK = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    """A release as readers and staff see it; `short_caption` is set when the text is too
+    long for a photo caption (then the photo carries it and `text` follows)."""
+
+    text: Html
+    keyboard: InlineKeyboardMarkup
+    photo: str | None = None
+    short_caption: Html | None = None
+
+
+def is_link(value: str) -> bool:
+    """Whether `value` is an http(s) address with a dotted host and no spaces."""
+    return len(value) <= 2048 and _LINK.fullmatch(value) is not None
+
+
+def one_line(value: str) -> str:
+    """User text on one line: whitespace runs become single spaces, invisible characters go."""
+    return " ".join(_INVISIBLE.sub("", value.replace("\r\n", "\n")).split())
+
+
+def paragraphs(value: str) -> str:
+    """User text with lines kept, tidied: no invisible characters or blank-line runs."""
+    unified = value.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [one_line(line) for line in _INVISIBLE.sub("", unified).split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` if it fits `limit` UTF-16 units, else cut at a sentence or word end with "…"."""
+    if visible_length(text) <= limit:
+        return text
+    if limit < 2:
+        return ELLIPSIS[:limit]
+    # Cut by UTF-16 units; "ignore" drops half of a surrogate pair split by the cut.
+    head = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", "ignore")
+    # Prefer a whole sentence, then a whole word, as long as at least half the room is used.
+    floor = len(head) // 2
+    for match in reversed(list(_SENTENCE_END.finditer(text, 0, len(head) + 1))):
+        end = match.end()
+        if end < floor:
+            break
+        if visible_length(text[:end]) + 2 <= limit:
+            return text[:end] + " " + ELLIPSIS
+    space = max(head.rfind(" "), head.rfind("\n"))
+    if space >= floor:
+        head = head[:space]
+    return head.rstrip() + ELLIPSIS
+
+
+def rating_keyboard(release_id: int, my_stars: int | None = None) -> InlineKeyboardMarkup:
+    """The 1-5 star row under a release, the reader's own choice marked."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_checked(f"{stars} ★", stars == my_stars),
+                    callback_data=Rate(release_id=release_id, stars=stars).pack(),
+                )
+                for stars in range(1, 6)
+            ]
+        ]
+    )
+
+
+def release_title(release: Release) -> str:
+    """The title as shown: one line, within `TITLE_LIMIT`, never blank."""
+    return fit(one_line(release.title), TITLE_LIMIT) or f"#{release.id}"
+
+
+def _link_label(link: str, lang: Lang) -> str:
+    host = urlsplit(link).hostname or ""
+    if host and len(host) <= HOST_LIMIT:
+        return plain(texts.FULL_TEXT_AT(lang, host=host.removeprefix("www.")))
+    return plain(texts.FULL_TEXT(lang))
+
+
+def plain(markup: Html) -> str:
+    """What a reader sees of simple markup made by `bot.texts`: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"</?[a-z][a-z-]*[^>]*>", "", markup))
+
+
+def summary_room(release: Release, lang: Lang) -> int:
+    """How many UTF-16 units of summary fit in one message with this title and link."""
+    used = visible_length(release_title(release)) + 2
+    if release.link and is_link(release.link):
+        used += 2 + visible_length(_link_label(release.link, lang))
+    return TEXT_LIMIT - used
+
+
+def release_view(release: Release, lang: Lang, *, my_stars: int | None = None) -> ReleaseView:
+    """The message readers get, with `my_stars` marked in the rating row."""
+    title = release_title(release)
+    parts = [bold(title)]
+    visible = visible_length(title)
+    summary = fit(paragraphs(release.summary), summary_room(release, lang))
+    if summary:
+        parts.append(escape(summary))
+        visible += 2 + visible_length(summary)
+    if release.link and is_link(release.link):
+        label = _link_label(release.link, lang)
+        parts.append(link(release.link, label))
+        visible += 2 + visible_length(label)
+    text = Html("\n\n".join(parts))
+    keyboard = rating_keyboard(release.id, my_stars)
+    if release.photo_file_id is None or visible <= CAPTION_LIMIT:
+        return ReleaseView(text, keyboard, release.photo_file_id)
+    return ReleaseView(text, keyboard, release.photo_file_id, short_caption=bold(title))
+
+
+# --- Releases for staff --------------------------------------------------------------------
+
+STATUS_NAMES: dict[str, Text] = {
+    "draft": texts.STATUS_DRAFT,
+    "scheduled": texts.STATUS_SCHEDULED,
+    "sending": texts.STATUS_SENDING,
+    "sent": texts.STATUS_SENT,
+    "retracted": texts.STATUS_RETRACTED,
+}
+# How much of a title a list row or a question shows.
+SHORT_TITLE = 60
+BAR_WIDTH = 12
+FAILURES_SHOWN = 10
+ERROR_LIMIT = 200
+
+
+def number(value: int, lang: Lang) -> str:
+    """A count with thousands grouped: 1,234 in English, 1 234 in Russian."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", "\u00a0") if lang == "ru" else grouped
+
+
+def decimal(value: float, lang: Lang) -> str:
+    """One decimal place with the language's decimal mark: 4.2 or 4,2."""
+    shown = f"{value:.1f}"
+    return shown.replace(".", ",") if lang == "ru" else shown
+
+
+def moment(timestamp: float, zone: ZoneInfo, lang: Lang) -> str:
+    """A moment in the press centre's zone, in a form staff can type back to /post's Schedule."""
+    local = datetime.fromtimestamp(timestamp, zone)
+    return local.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
+
+
+def rating_notice(stars: int, count: int, average: float, lang: Lang) -> str:
+    """The answer to a star press, like the site widget (plain text: a callback notice)."""
+    return plain(
+        texts.RATING_NOTICE(
+            lang, stars=stars, count=number(count, lang), average=decimal(average, lang)
+        )
+    )
+
+
+def _staff_button(
+    label: Text, action: ReleaseAction, release_id: int, lang: Lang
+) -> list[InlineKeyboardButton]:
+    data = ReleaseButton(action=action, release_id=release_id).pack()
+    return [InlineKeyboardButton(text=label(lang), callback_data=data)]
+
+
+def release_controls(release: Release, audience: int, lang: Lang, zone: ZoneInfo) -> Rendered:
+    """The staff-only message under a preview: state, summary origin, the four buttons."""
+    if not release.summary.strip():
+        note = texts.SUMMARY_MISSING(lang)
+    elif release.summary_edited:
+        note = texts.SUMMARY_EDITED(lang)
+    else:
+        note = texts.SUMMARY_AUTO(lang)
+    values = {"id": release.id, "summary_note": note, "audience": number(audience, lang)}
+    if release.status == "scheduled" and release.scheduled_at is not None:
+        when = moment(release.scheduled_at, zone, lang)
+        text = texts.CONTROL_SCHEDULED(lang, when=when, zone=zone.key, **values)
+    else:
+        text = texts.CONTROL_DRAFT(lang, **values)
+    rows = [
+        _staff_button(texts.BUTTON_PUBLISH, ReleaseAction.PUBLISH, release.id, lang)
+        + _staff_button(texts.BUTTON_SCHEDULE, ReleaseAction.SCHEDULE, release.id, lang),
+        _staff_button(texts.BUTTON_EDIT_SUMMARY, ReleaseAction.SUMMARY, release.id, lang),
+        _staff_button(texts.BUTTON_CANCEL, ReleaseAction.CANCEL, release.id, lang),
+    ]
+    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def status_name(release: Release, lang: Lang) -> Html:
+    """The release's status in the staff member's language."""
+    return STATUS_NAMES[release.status](lang)
+
+
+def _votes(release: Release, lang: Lang) -> Html:
+    if release.average is None:
+        return texts.NO_VOTES(lang)
+    return texts.VOTES(
+        lang, average=decimal(release.average, lang), count=number(release.vote_count, lang)
+    )
+
+
+def releases_list(rows: list[tuple[Release, DeliveryStats]], lang: Lang) -> Html:
+    """The /releases report: recent releases with status, delivery and rating."""
+    if not rows:
+        return texts.RELEASES_EMPTY(lang)
+    lines = [texts.RELEASES_HEADER(lang)]
+    for release, stats in rows:
+        lines.append(
+            texts.RELEASES_ROW(
+                lang,
+                id=release.id,
+                status=status_name(release, lang),
+                title=fit(one_line(release.title), SHORT_TITLE),
+                delivered=number(stats.delivered, lang),
+                failed=number(stats.failed, lang),
+                votes=_votes(release, lang),
+            )
+        )
+    lines.append(texts.RELEASES_FOOTER(lang))
+    return Html("\n\n".join(lines))
+
+
+def _bar(count: int, most: int) -> str:
+    if not count:
+        return ""
+    return "█" * max(1, round(BAR_WIDTH * count / most))
+
+
+def release_report(
+    release: Release,
+    stats: DeliveryStats,
+    stars: dict[int, int],
+    failures: list[Failure],
+    lang: Lang,
+    zone: ZoneInfo,
+) -> Html:
+    """The /release N report: state, times, delivery counts, rating chart, recent failures."""
+    title = fit(one_line(release.title), 300)
+    lines = [
+        texts.RELEASE_HEADER(lang, id=release.id, title=title, status=status_name(release, lang))
+    ]
+    lines.append(texts.RELEASE_CREATED(lang, when=moment(release.created_at, zone, lang)))
+    if release.status == "scheduled" and release.scheduled_at is not None:
+        when = moment(release.scheduled_at, zone, lang)
+        lines.append(texts.RELEASE_SCHEDULED_FOR(lang, when=when, zone=zone.key))
+    if release.published_at is not None:
+        lines.append(texts.RELEASE_PUBLISHED(lang, when=moment(release.published_at, zone, lang)))
+    if release.retracted_at is not None:
+        lines.append(texts.RELEASE_RETRACTED(lang, when=moment(release.retracted_at, zone, lang)))
+    if release.revision > 1:
+        lines.append(texts.RELEASE_REVISION(lang, edits=number(release.revision - 1, lang)))
+    sections = [Html("\n".join(lines))]
+    sections.append(
+        texts.RELEASE_DELIVERY(
+            lang,
+            delivered=number(stats.delivered, lang),
+            total=number(stats.total, lang),
+            pending=number(stats.unsent, lang),
+            failed=number(stats.failed, lang),
+            blocked=number(stats.blocked, lang),
+            gone=number(stats.gone, lang),
+            deleted=number(stats.deleted - stats.cancelled, lang),
+            cancelled=number(stats.cancelled, lang),
+            expired=number(stats.expired, lang),
+        )
+    )
+    if release.average is None:
+        sections.append(texts.RELEASE_NO_RATING(lang))
+    else:
+        most = max(stars.values(), default=0)
+        chart = [
+            escape(
+                f"{count_stars} ★ {_bar(stars.get(count_stars, 0), most)} "
+                f"{number(stars.get(count_stars, 0), lang)}"
+            )
+            for count_stars in range(5, 0, -1)
+        ]
+        heading = texts.RELEASE_RATING(
+            lang,
+            average=decimal(release.average, lang),
+            count=number(release.vote_count, lang),
+        )
+        sections.append(Html("\n".join([heading, *chart])))
+    if failures:
+        shown = [
+            escape(f"{failure.chat_id}: {fit(one_line(failure.error or ''), ERROR_LIMIT)}")
+            for failure in failures[:FAILURES_SHOWN]
+        ]
+        sections.append(Html("\n".join([texts.RELEASE_FAILURES(lang), *shown])))
+    if release.status in ("sending", "sent"):
+        sections.append(texts.RELEASE_COMMANDS(lang, id=release.id))
+    return Html("\n\n".join(sections))
+
+
+def edit_choice(release: Release, lang: Lang) -> Rendered:
+    """The /edit N question: which part to replace."""
+    text = texts.EDIT_WHAT(lang, id=release.id, title=fit(one_line(release.title), SHORT_TITLE))
+    row = (
+        _staff_button(texts.BUTTON_TITLE, ReleaseAction.EDIT_TITLE, release.id, lang)
+        + _staff_button(texts.BUTTON_SUMMARY, ReleaseAction.EDIT_SUMMARY, release.id, lang)
+        + _staff_button(texts.BUTTON_LINK, ReleaseAction.EDIT_LINK, release.id, lang)
+    )
+    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=[row]))
+
+
+def retract_question(release: Release, lang: Lang) -> Rendered:
+    """The /retract N confirmation."""
+    text = texts.RETRACT_CONFIRM(
+        lang, id=release.id, title=fit(one_line(release.title), SHORT_TITLE)
+    )
+    row = _staff_button(texts.BUTTON_RETRACT, ReleaseAction.RETRACT, release.id, lang)
+    row += _staff_button(texts.BUTTON_KEEP, ReleaseAction.KEEP, release.id, lang)
+    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=[row]))

@@ -159,6 +159,307 @@ SUBSCRIBERS = Text(
     ),
 )
 
+# --- Releases: what readers receive, and rating them --------------------------------------
+
+FULL_TEXT = Text(ru="Полный текст", en="Full text")
+FULL_TEXT_AT = Text(ru="Полный текст: {host}", en="Full text: {host}")
+RATING_NOTICE = Text(
+    ru="Ваша оценка: {stars} ★ · Всего: {count} · Средняя: {average}",
+    en="Your rating: {stars} ★ · Total: {count} · Average: {average}",
+)
+RATE_WITHDRAWN = Text(
+    ru="Этот релиз отозван, оценить его уже нельзя.",
+    en="This release has been withdrawn and can no longer be rated.",
+)
+RATE_NOT_YET = Text(
+    ru="Это предпросмотр: оценить релиз можно после публикации.",
+    en="This is a preview: the release can be rated once it is published.",
+)
+RATE_INVALID = Text(
+    ru="Эта кнопка не работает. Оцените релиз кнопками под его сообщением.",
+    en="This button does not work. Rate a release with the buttons under its message.",
+)
+
+# --- Staff: /post, the preview and its buttons ----------------------------------------------
+
+POST_ASK_TITLE = Text(
+    ru="Новый релиз. Пришлите заголовок одной строкой.\n/cancel — выйти.",
+    en="A new release. Send the title as one line.\n/cancel to stop.",
+)
+POST_ASK_BODY = Text(
+    ru="Теперь текст релиза: вставьте его, пришлите фото с подписью или перешлите сообщение.",
+    en="Now the text of the release: paste it, send a photo with a caption, or forward a message.",
+)
+POST_ASK_LINK = Text(
+    ru="Ссылка на полный текст? Пришлите адрес (https://…) или «-», если ссылки нет.",
+    en="A link to the full text? Send the address (https://…), or “skip” or “-” for none.",
+)
+TITLE_NEEDS_TEXT = Text(
+    ru="Заголовок должен быть текстом. Пришлите его ещё раз или /cancel.",
+    en="The title must be text. Send it again, or /cancel.",
+)
+TITLE_TOO_LONG = Text(
+    ru="Заголовок слишком длинный: {length} символов, можно не больше {limit}. Пришлите короче "
+    "или /cancel.",
+    en="The title is too long: {length} characters, at most {limit}. Send a shorter one, or "
+    "/cancel.",
+)
+BODY_INVALID = Text(
+    ru="Нужен текст релиза, фото с подписью или пересланное сообщение с текстом. /cancel — выйти.",
+    en="I need the text of the release, a photo with a caption, or a forwarded message with "
+    "text. /cancel to stop.",
+)
+LINK_INVALID = Text(
+    ru="Это не ссылка. Пришлите адрес, который начинается с http:// или https://, или «-», "
+    "если ссылки нет.",
+    en="That is not a link. Send an address starting with http:// or https://, or “-” for none.",
+)
+CONTROL_DRAFT = Text(
+    ru="<b>Релиз #{id}</b> · черновик. Выше — предпросмотр: так его увидят читатели.\n"
+    "{summary_note}\nПодписчиков, получающих релизы сразу: {audience}.",
+    en="<b>Release #{id}</b> · draft. Above is the preview, exactly as readers will see it.\n"
+    "{summary_note}\nReaders who get it at once: {audience}.",
+)
+CONTROL_SCHEDULED = Text(
+    ru="<b>Релиз #{id}</b> · запланирован на {when} ({zone}). Выше — предпросмотр.\n"
+    "{summary_note}\nПодписчиков, получающих релизы сразу: {audience}.",
+    en="<b>Release #{id}</b> · scheduled for {when} ({zone}). The preview is above.\n"
+    "{summary_note}\nReaders who get it at once: {audience}.",
+)
+SUMMARY_AUTO = Text(
+    ru="Краткое содержание составлено автоматически по тексту.",
+    en="The summary was made automatically from the text.",
+)
+SUMMARY_EDITED = Text(
+    ru="Краткое содержание написано редакцией.",
+    en="The summary was written by staff.",
+)
+SUMMARY_MISSING = Text(
+    ru="⚠ Из этого текста не получилось краткое содержание: нажмите «Изменить краткое "
+    "содержание» и напишите 2–3 предложения.",
+    en="⚠ No summary could be made from this text: press “Edit summary” and write two or "
+    "three sentences.",
+)
+BUTTON_PUBLISH = Text(ru="Опубликовать сейчас", en="Publish now")
+BUTTON_SCHEDULE = Text(ru="Запланировать", en="Schedule")
+BUTTON_EDIT_SUMMARY = Text(ru="Изменить краткое содержание", en="Edit summary")
+BUTTON_CANCEL = Text(ru="Отменить", en="Cancel")
+PUBLISHING = Text(
+    ru="Релиз #{id} отправляется подписчикам: {count}.",
+    en="Release #{id} is going out to {count} readers.",
+)
+NEED_SUMMARY = Text(
+    ru="У релиза #{id} нет краткого содержания: сначала нажмите «Изменить краткое содержание».",
+    en="Release #{id} has no summary yet: press “Edit summary” first.",
+)
+WRONG_STATE = Text(
+    ru="Релиз #{id} уже {status}; ничего не изменилось.",
+    en="Release #{id} is already {status}; nothing changed.",
+)
+SCHEDULE_ASK = Text(
+    ru="Когда отправить релиз #{id}? Дата и время ({zone}), например: 01.12.2026 9:30, "
+    "2026-12-01 09:30, завтра 9:00, сегодня 18:00 или просто 9:00.\n/cancel — назад.",
+    en="When should release #{id} go out? Date and time ({zone}), e.g. 2026-12-01 09:30, "
+    "01.12.2026 9:30, tomorrow 9:00, today 18:00 or just 9:00.\n/cancel to go back.",
+)
+SCHEDULED = Text(
+    ru="Релиз #{id} запланирован на {when} ({zone}). Посмотреть или изменить: /release {id}",
+    en="Release #{id} is scheduled for {when} ({zone}). To see or change it: /release {id}",
+)
+WHEN_UNREADABLE = Text(
+    ru="Не понимаю «{text}» как дату и время. Примеры: 01.12.2026 9:30, 2026-12-01 09:30, "
+    "завтра 9:00, сегодня 18:00, 9:00. /cancel — назад.",
+    en="I can't read “{text}” as a date and time. Examples: 2026-12-01 09:30, 01.12.2026 9:30, "
+    "tomorrow 9:00, today 18:00, 9:00. /cancel to go back.",
+)
+WHEN_NEEDS_TEXT = Text(
+    ru="Пришлите дату и время текстом, например 01.12.2026 9:30, или /cancel.",
+    en="Send the date and time as text, e.g. 2026-12-01 09:30, or /cancel.",
+)
+WHEN_NO_SUCH_DATE = Text(
+    ru="Такой даты нет: «{text}». Пришлите другую или /cancel.",
+    en="There is no such date: “{text}”. Send another, or /cancel.",
+)
+WHEN_NO_SUCH_TIME = Text(
+    ru="{when} в часовом поясе {zone} не бывает: в это время переводят часы. Выберите другое "
+    "время.",
+    en="{when} does not happen in {zone}: the clocks skip it. Pick another time.",
+)
+WHEN_PAST = Text(
+    ru="{when} ({zone}) уже прошло. Пришлите время в будущем или /cancel.",
+    en="{when} ({zone}) has already passed. Send a time in the future, or /cancel.",
+)
+WHEN_TOO_FAR = Text(
+    ru="{when} — больше чем через год; проверьте год. Пришлите дату ещё раз или /cancel.",
+    en="{when} is more than a year ahead; check the year. Send it again, or /cancel.",
+)
+SUMMARY_ASK = Text(
+    ru="Пришлите новое краткое содержание релиза #{id} (до {limit} символов).\n/cancel — назад.",
+    en="Send the new summary of release #{id} (up to {limit} characters).\n/cancel to go back.",
+)
+SUMMARY_NEEDS_TEXT = Text(
+    ru="Краткое содержание должно быть текстом. Пришлите его ещё раз или /cancel.",
+    en="The summary must be text. Send it again, or /cancel.",
+)
+SUMMARY_TOO_LONG = Text(
+    ru="Слишком длинно: {length} символов, а с этим заголовком и ссылкой в сообщение "
+    "помещается {limit}. Сократите или /cancel.",
+    en="Too long: {length} characters, and with this title and link {limit} fit in one "
+    "message. Shorten it, or /cancel.",
+)
+DISCARDED = Text(
+    ru="Релиз #{id} отменён и никому не отправлен.",
+    en="Release #{id} is cancelled; it was not sent to anyone.",
+)
+DIALOG_LEFT = Text(
+    ru="Вы вышли из диалога; ничего не сохранено.",
+    en="You left the dialog; nothing was saved.",
+)
+DIALOG_LEFT_RELEASE = Text(
+    ru="Вы вышли из диалога; релиз #{id} не изменился: /release {id}",
+    en="You left the dialog; release #{id} is unchanged: /release {id}",
+)
+NO_DIALOG = Text(
+    ru="Сейчас нет диалога, из которого можно выйти.",
+    en="There is no dialog to leave.",
+)
+
+# --- Staff: /releases, /release N, /edit N, /retract N ---------------------------------------
+
+STATUS_DRAFT = Text(ru="черновик", en="draft")
+STATUS_SCHEDULED = Text(ru="запланирован", en="scheduled")
+STATUS_SENDING = Text(ru="отправляется", en="sending")
+STATUS_SENT = Text(ru="отправлен", en="sent")
+STATUS_RETRACTED = Text(ru="отозван", en="retracted")
+NO_VOTES = Text(ru="оценок нет", en="no votes")
+VOTES = Text(ru="★ {average} (оценок: {count})", en="★ {average} ({count} votes)")
+RELEASES_EMPTY = Text(
+    ru="Релизов пока нет. Новый: /post",
+    en="No releases yet. Start one with /post.",
+)
+RELEASES_HEADER = Text(ru="<b>Последние релизы</b>", en="<b>Recent releases</b>")
+RELEASES_ROW = Text(
+    ru="<b>#{id}</b> · {status} · {title}\n    доставлено {delivered} · ошибок {failed} · {votes}",
+    en="<b>#{id}</b> · {status} · {title}\n    delivered {delivered} · failed {failed} · {votes}",
+)
+RELEASES_FOOTER = Text(
+    ru="Подробно: /release N",
+    en="Details: /release N",
+)
+RELEASE_USAGE = Text(
+    ru="Какой релиз? Пришлите /{command} N, например /{command} 12; номера — в /releases.",
+    en="Which release? Send /{command} N, e.g. /{command} 12; the numbers are in /releases.",
+)
+RELEASE_BAD_NUMBER = Text(
+    ru="«{value}» — не номер релиза. Например: /{command} 12; номера — в /releases.",
+    en="“{value}” is not a release number. E.g. /{command} 12; the numbers are in /releases.",
+)
+RELEASE_NOT_FOUND = Text(
+    ru="Релиза #{id} нет. Номера — в /releases.",
+    en="There is no release #{id}. The numbers are in /releases.",
+)
+RELEASE_HEADER = Text(
+    ru="<b>#{id} · {title}</b>\nСтатус: {status}",
+    en="<b>#{id} · {title}</b>\nStatus: {status}",
+)
+RELEASE_CREATED = Text(ru="Создан: {when}", en="Created: {when}")
+RELEASE_SCHEDULED_FOR = Text(ru="Отправка: {when} ({zone})", en="Goes out: {when} ({zone})")
+RELEASE_PUBLISHED = Text(ru="Опубликован: {when}", en="Published: {when}")
+RELEASE_RETRACTED = Text(ru="Отозван: {when}", en="Retracted: {when}")
+RELEASE_REVISION = Text(ru="Правок: {edits}", en="Edits: {edits}")
+RELEASE_DELIVERY = Text(
+    ru="<b>Доставка</b>: доставлено {delivered} из {total}\n"
+    "в очереди {pending} · ошибок {failed} · заблокировали бота {blocked} · удалены {gone}\n"
+    "при отзыве: удалено {deleted} · слишком старых {expired} · не отправлено {cancelled}",
+    en="<b>Delivery</b>: delivered {delivered} of {total}\n"
+    "queued {pending} · failed {failed} · blocked the bot {blocked} · gone {gone}\n"
+    "on retraction: deleted {deleted} · too old to delete {expired} · never sent {cancelled}",
+)
+RELEASE_RATING = Text(
+    ru="<b>Оценки</b>: средняя {average}, всего {count}",
+    en="<b>Ratings</b>: average {average} from {count} votes",
+)
+RELEASE_NO_RATING = Text(ru="<b>Оценки</b>: пока нет", en="<b>Ratings</b>: none yet")
+RELEASE_FAILURES = Text(ru="<b>Последние ошибки</b>", en="<b>Recent failures</b>")
+RELEASE_COMMANDS = Text(
+    ru="Изменить: /edit {id} · отозвать: /retract {id}",
+    en="Edit: /edit {id} · retract: /retract {id}",
+)
+EDIT_WHAT = Text(
+    ru="Что изменить в релизе #{id} «{title}»?",
+    en="What should change in release #{id} “{title}”?",
+)
+BUTTON_TITLE = Text(ru="Заголовок", en="Title")
+BUTTON_SUMMARY = Text(ru="Краткое содержание", en="Summary")
+BUTTON_LINK = Text(ru="Ссылку", en="Link")
+EDIT_ASK_TITLE = Text(
+    ru="Пришлите новый заголовок релиза #{id} (до {limit} символов).\n/cancel — назад.",
+    en="Send the new title of release #{id} (up to {limit} characters).\n/cancel to go back.",
+)
+EDIT_ASK_LINK = Text(
+    ru="Пришлите новую ссылку для релиза #{id} или «-», чтобы убрать её.\n/cancel — назад.",
+    en="Send the new link of release #{id}, or “-” to remove it.\n/cancel to go back.",
+)
+EDIT_UNCHANGED = Text(
+    ru="Так уже и есть; релиз #{id} не изменился.",
+    en="That is what it already says; release #{id} is unchanged.",
+)
+EDITED = Text(
+    ru="Релиз #{id} изменён (версия {revision}). Обновляю доставленные копии: {copies}.",
+    en="Release #{id} is updated (revision {revision}). Updating the delivered copies: {copies}.",
+)
+EDIT_DONE = Text(
+    ru="Релиз #{id}: обновлено копий у читателей: {copies} (версия {revision}).",
+    en="Release #{id}: {copies} delivered copies now show revision {revision}.",
+)
+EDITED_DRAFT = Text(
+    ru="Релиз #{id} изменён; новый предпросмотр ниже.",
+    en="Release #{id} is updated; the new preview is below.",
+)
+NOT_EDITABLE = Text(
+    ru="Релиз #{id} отозван, его нельзя изменить.",
+    en="Release #{id} was retracted; it can't be edited.",
+)
+RETRACT_CONFIRM = Text(
+    ru="Отозвать релиз #{id} «{title}»?\nКопии, отправленные за последние 48 часов, будут "
+    "удалены из чатов читателей; более старые Telegram удалить не даёт — они останутся и "
+    "будут отмечены как отозванные. Неотправленные сообщения отменяются.",
+    en="Retract release #{id} “{title}”?\nCopies sent in the last 48 hours are deleted from "
+    "readers' chats; Telegram does not allow deleting older ones, so they stay and are marked "
+    "retracted. Messages not sent yet are cancelled.",
+)
+BUTTON_RETRACT = Text(ru="Отозвать", en="Retract")
+BUTTON_KEEP = Text(ru="Оставить", en="Keep it")
+RETRACT_KEPT = Text(
+    ru="Релиз #{id} остаётся как был.",
+    en="Release #{id} stays as it was.",
+)
+RETRACTING = Text(
+    ru="Отзываю релиз #{id}…",
+    en="Retracting release #{id}…",
+)
+RETRACTED = Text(
+    ru="Релиз #{id} отозван.\nУдалено копий: {deleted} · старше 48 часов, удалить нельзя: "
+    "{too_old} · у читателей, заблокировавших бота: {unreachable} · не отправлено: {cancelled}",
+    en="Release #{id} is retracted.\nCopies deleted: {deleted} · older than 48 hours, can't be "
+    "deleted: {too_old} · with readers who blocked the bot: {unreachable} · never sent: "
+    "{cancelled}",
+)
+RETRACT_FAILED = Text(
+    ru="Не удалось удалить сейчас: {failed}. Повторить: /retract {id}",
+    en="Could not be deleted just now: {failed}. To try again: /retract {id}",
+)
+NOT_PUBLISHED = Text(
+    ru="Релиз #{id} ещё никому не отправлен ({status}). Опубликовать, запланировать или "
+    "отменить: /release {id}",
+    en="Release #{id} has not been sent to anyone ({status}). To publish, schedule or cancel "
+    "it: /release {id}",
+)
+ALREADY_RETRACTED = Text(
+    ru="Релиз #{id} уже отозван.",
+    en="Release #{id} is already retracted.",
+)
+
 # --- Digests -------------------------------------------------------------------------------
 
 SETTINGS_DAY = Text(ru="\nДень дайджеста: {day}", en="\nDigest day: {day}")

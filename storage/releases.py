@@ -170,14 +170,18 @@ async def update_text(
     return None if release is None or release.status == "retracted" else release
 
 
-async def schedule(db: Database, release_id: int, at: float) -> Release | None:
-    """Set a draft (or a scheduled release) to go out at `at`; None if it is past that stage."""
+async def schedule(
+    db: Database, release_id: int, at: float, *, report_chat_id: int | None = None
+) -> Release | None:
+    """Set a draft (or a scheduled release) to go out at `at`, its progress to be reported to
+    `report_chat_id` (if given); None if the release is past that stage."""
     if not valid_id(release_id):
         return None
     changed = await db.write(
-        "UPDATE releases SET status = 'scheduled', scheduled_at = ? "
+        "UPDATE releases SET status = 'scheduled', scheduled_at = ?, "
+        "report_chat_id = COALESCE(?, report_chat_id) "
         "WHERE id = ? AND status IN ('draft', 'scheduled')",
-        (at, release_id),
+        (at, report_chat_id, release_id),
     )
     return await get(db, release_id) if changed else None
 
