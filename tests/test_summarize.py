@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from razdel import sentenize
 
 from bot.summarize import MAX_CHARS, clean, detect_language, explain, summarize
 from bot.summarize.ranking import is_quote_only
-from bot.summarize.sentences import is_balanced, split_sentences
+from bot.summarize.sentences import _sentenize, is_balanced, split_sentences
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -123,6 +124,57 @@ def test_russian_sentences(text: str, expected: list[str]) -> None:
 )
 def test_english_sentences(text: str, expected: list[str]) -> None:
     assert [s.text for s in split_sentences(text, "en")] == expected
+
+
+_SPLIT_ALPHABET = st.sampled_from(
+    [
+        "a",
+        "Б",
+        "т",
+        "Word",
+        "слово",
+        "г",
+        "т.е",
+        "U.S",
+        "1",
+        "2)",
+        "ii",
+        "Mr",
+        "J",
+        ".",
+        "!",
+        "?",
+        "…",
+        ";",
+        ":)",
+        ";-(",
+        "=(",
+        "«",
+        "»",
+        '"',
+        "„",
+        "“",
+        "”",
+        "'",
+        "’",
+        "(",
+        ")",
+        "]",
+        "—",
+        "-",
+        " ",
+        "  ",
+        "\u00a0",
+        "_x",
+        "école",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPLIT_ALPHABET, max_size=60).map("".join))
+def test_prefiltered_splitter_matches_razdel(text: str) -> None:
+    assert _sentenize(text) == [s.text for s in sentenize(text)]
 
 
 def test_a_paragraph_break_ends_a_sentence() -> None:
