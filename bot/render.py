@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -12,9 +13,18 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import Rate, ReleaseAction, ReleaseButton, SettingsAction, SettingsButton
+from bot.callbacks import (
+    DigestKind,
+    DigestOpen,
+    DigestPage,
+    Rate,
+    ReleaseAction,
+    ReleaseButton,
+    SettingsAction,
+    SettingsButton,
+)
 from bot.html import Html, bold, escape, link, visible_length
-from bot.i18n import LANGUAGES, Lang, Text
+from bot.i18n import LANGUAGES, Lang, Text, plural
 from storage.deliveries import DeliveryStats, Failure
 from storage.releases import Release
 from storage.subscribers import Digest, Subscriber, SubscriberCounts
@@ -34,7 +44,6 @@ EXTRA_DIGESTS: tuple[tuple[Text, Digest], ...] = (
 )
 DAYS_PER_ROW = 4
 ZONES_PER_ROW = 3
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,3 +532,167 @@ def retract_question(release: Release, lang: Lang) -> Rendered:
     row = _staff_button(texts.BUTTON_RETRACT, ReleaseAction.RETRACT, release.id, lang)
     row += _staff_button(texts.BUTTON_KEEP, ReleaseAction.KEEP, release.id, lang)
     return Rendered(text, InlineKeyboardMarkup(inline_keyboard=[row]))
+
+
+# --- Digests -------------------------------------------------------------------------------
+# A digest page lists up to ten releases, numbered, best first. Titles and summary lines are
+# capped so that ten entries, the heading and the footer stay under `TEXT_LIMIT` whatever the
+# releases hold: a long digest never splits into several messages, it pages.
+
+DIGEST_PAGE_SIZE = 10
+DIGEST_TITLE_LIMIT = 140
+DIGEST_LINE_LIMIT = 180
+NUMBERS_PER_ROW = 5
+DIGEST_HEADINGS: dict[DigestKind, Text] = {
+    DigestKind.DAILY: texts.DIGEST_DAILY,
+    DigestKind.WEEKLY: texts.DIGEST_WEEKLY,
+    DigestKind.SO_FAR: texts.DIGEST_SO_FAR,
+    DigestKind.LAST_DAY: texts.DIGEST_LAST_DAY,
+    DigestKind.PREVIEW: texts.DIGEST_PREVIEW,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One release as a digest lists it: `line` is its one-sentence summary."""
+
+    release_id: int
+    title: str
+    line: str
+    link: str | None
+    vote_count: int
+    average: float | None
+
+
+def digest_rating(vote_count: int, average: float | None, lang: Lang) -> Html:
+    """ "★ 4.3 · 17 votes", "★ 4,3 · 17 оценок", or that nobody has rated it yet."""
+    if average is None or not vote_count:
+        return texts.DIGEST_NO_VOTES(lang)
+    return plural(
+        lang,
+        vote_count,
+        texts.DIGEST_VOTES_ONE,
+        texts.DIGEST_VOTES_FEW,
+        texts.DIGEST_VOTES_MANY,
+        count=number(vote_count, lang),
+        average=decimal(average, lang),
+    )
+
+
+def _digest_entry(number_: int, item: DigestItem, lang: Lang) -> Html:
+    title = fit(one_line(item.title), DIGEST_TITLE_LIMIT) or f"#{item.release_id}"
+    heading = link(item.link, title) if item.link and is_link(item.link) else bold(title)
+    lines = [Html(f"{number_}. {heading}")]
+    summary = fit(one_line(item.line), DIGEST_LINE_LIMIT)
+    if summary:
+        lines.append(escape(summary))
+    lines.append(digest_rating(item.vote_count, item.average, lang))
+    return Html("\n".join(lines))
+
+
+def digest_page(
+    items: Sequence[DigestItem],
+    lang: Lang,
+    *,
+    kind: DigestKind,
+    since: int,
+    until: int,
+    offset: int = 0,
+) -> Rendered:
+    """One page of a digest of `items` (already ranked) published in (`since`, `until`]."""
+    total = len(items)
+    # A page asked for after releases were retracted may lie past the end: show the last one.
+    offset = max(0, min(offset, (total - 1) // DIGEST_PAGE_SIZE * DIGEST_PAGE_SIZE))
+    shown = items[offset : offset + DIGEST_PAGE_SIZE]
+    releases = plural(
+        lang,
+        total,
+        texts.DIGEST_RELEASES_ONE,
+        texts.DIGEST_RELEASES_FEW,
+        texts.DIGEST_RELEASES_MANY,
+        count=number(total, lang),
+    )
+    parts = [DIGEST_HEADINGS[kind](lang, releases=releases)]
+    if offset or total > DIGEST_PAGE_SIZE:
+        parts[0] = Html(
+            parts[0]
+            + "\n"
+            + texts.DIGEST_PAGE(lang, first=offset + 1, last=offset + len(shown), total=total)
+        )
+    parts += [
+        _digest_entry(number_, item, lang) for number_, item in enumerate(shown, start=offset + 1)
+    ]
+    rest = total - offset - len(shown)
+    footer = [texts.DIGEST_MORE(lang, count=rest)] if rest else []
+    footer.append(texts.DIGEST_HINT(lang))
+    parts.append(Html("\n".join(footer)))
+    numbers = [
+        InlineKeyboardButton(
+            text=str(number_), callback_data=DigestOpen(release_id=item.release_id).pack()
+        )
+        for number_, item in enumerate(shown, start=offset + 1)
+    ]
+    rows = [numbers[i : i + NUMBERS_PER_ROW] for i in range(0, len(numbers), NUMBERS_PER_ROW)]
+    pages = []
+    if offset:
+        back = DigestPage(kind=kind, since=since, until=until, offset=offset - DIGEST_PAGE_SIZE)
+        pages.append(InlineKeyboardButton(text=texts.BUTTON_BACK(lang), callback_data=back.pack()))
+    if rest:
+        more = DigestPage(kind=kind, since=since, until=until, offset=offset + len(shown))
+        label = texts.BUTTON_DIGEST_MORE(lang, count=rest)
+        pages.append(InlineKeyboardButton(text=label, callback_data=more.pack()))
+    if pages:
+        rows.append(pages)
+    return Rendered(Html("\n\n".join(parts)), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+# --- Delivery progress and report for the staff member who published ---------------------
+
+
+def duration(seconds: float, lang: Lang) -> Html:
+    """A span of time as staff read it: 42 s, 3 min 20 s, 2 h 5 min."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return texts.DURATION_HOURS(lang, hours=hours, minutes=minutes)
+    if minutes:
+        return texts.DURATION_MINUTES(lang, minutes=minutes, seconds=secs)
+    return texts.DURATION_SECONDS(lang, seconds=secs)
+
+
+PROGRESS_TEXTS: dict[str, Text] = {
+    "sending": texts.PROGRESS_SENDING,
+    "sent": texts.PROGRESS_SENT,
+    "retracted": texts.PROGRESS_RETRACTED,
+}
+
+
+def delivery_progress(release: Release, stats: DeliveryStats, lang: Lang, *, state: str) -> Html:
+    """The one progress message ("Sending: 1,234 of 5,000 · 3 blocked · 0 failed"); `state`
+    is `sending`, `sent` or `retracted`. Readers who cannot be reached count as blocked."""
+    return PROGRESS_TEXTS[state](
+        lang,
+        id=release.id,
+        title=fit(one_line(release.title), SHORT_TITLE),
+        delivered=number(stats.delivered, lang),
+        total=number(stats.total, lang),
+        blocked=number(stats.blocked + stats.gone, lang),
+        failed=number(stats.failed, lang),
+    )
+
+
+def delivery_report(release: Release, stats: DeliveryStats, seconds: float, lang: Lang) -> Html:
+    """The final report once every delivery of a release is settled."""
+    return texts.DELIVERY_REPORT(
+        lang,
+        id=release.id,
+        title=fit(one_line(release.title), SHORT_TITLE),
+        delivered=number(stats.delivered, lang),
+        total=number(stats.total, lang),
+        duration=duration(seconds, lang),
+        blocked=number(stats.blocked, lang),
+        gone=number(stats.gone, lang),
+        failed=number(stats.failed, lang),
+        cancelled=number(stats.cancelled, lang),
+    )

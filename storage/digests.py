@@ -22,6 +22,7 @@ from storage.db import Database
 Frequency = Literal["daily", "weekly"]
 # Readers can rate and read these; a retracted release leaves every digest not yet sent.
 _PUBLISHED = "status IN ('sending', 'sent')"
+SCHEDULE_PAGE = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +98,17 @@ def _known_zone(name: str) -> bool:
     return True
 
 
-async def schedules(db: Database, *, default_zone: str) -> list[Schedule]:
-    """Every active, unpaused reader who takes a digest; no own zone means `default_zone`."""
+async def schedules(
+    db: Database, *, default_zone: str, after: int = 0, limit: int = SCHEDULE_PAGE
+) -> list[Schedule]:
+    """Active, unpaused readers who take a digest, by chat id after `after`, at most `limit`
+    (pages keep memory flat however many readers there are); no own zone: `default_zone`."""
     rows = await db.fetchall(
         "SELECT chat_id, digest, digest_hour, digest_weekday, timezone, "
         "COALESCE(digest_since, created_at) AS since FROM subscribers "
-        "WHERE status = 'active' AND paused = 0 AND digest != 'off'"
+        "WHERE chat_id > ? AND status = 'active' AND paused = 0 AND digest != 'off' "
+        "ORDER BY chat_id LIMIT ?",
+        (after, limit),
     )
     return [
         Schedule(
@@ -140,19 +146,22 @@ async def queue(db: Database, windows: Sequence[Window], *, now: float) -> Queue
         times = [at for _, at in published]
         # Most readers share a window (same hour, same previous digest): join each range once.
         joined: dict[tuple[int, int], str] = {}
-        rows = []
-        for window in windows:
+
+        def row(window: Window) -> tuple[int, str, float, float, str]:
             span = (bisect_right(times, window.start), bisect_right(times, window.end))
             if span not in joined:
                 joined[span] = ",".join(str(published[i][0]) for i in range(*span))
-            rows.append((window.chat_id, window.frequency, window.start, window.end, joined[span]))
+            return (window.chat_id, window.frequency, window.start, window.end, joined[span])
+
         await connection.execute(
             "CREATE TEMP TABLE IF NOT EXISTS digest_due (chat_id INTEGER PRIMARY KEY, "
             "frequency TEXT NOT NULL, window_start REAL NOT NULL, window_end REAL NOT NULL, "
             "release_ids TEXT NOT NULL)"
         )
         await connection.execute("DELETE FROM temp.digest_due")
-        await connection.executemany("INSERT INTO temp.digest_due VALUES (?, ?, ?, ?, ?)", rows)
+        await connection.executemany(
+            "INSERT INTO temp.digest_due VALUES (?, ?, ?, ?, ?)", map(row, windows)
+        )
         await connection.execute(
             """
             DELETE FROM temp.digest_due WHERE NOT EXISTS (
