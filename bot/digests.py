@@ -53,12 +53,15 @@ def last_slot(frequency: str, hour: int, weekday: int, zone: ZoneInfo, now: date
     hour that happens twice (fall back) counts once, at its first occurrence: both follow
     from `fold=0`, which `datetime.combine` sets.
     """
-    day = now.astimezone(zone).date()
+    # Compared in UTC: Python compares two times of the same zone by wall clock alone, which
+    # is wrong across a change of offset.
+    instant = now.astimezone(UTC)
+    day = instant.astimezone(zone).date()
     step = DAYS_PER_WEEK if frequency == "weekly" else 1
     if frequency == "weekly":
         day -= timedelta(days=(day.weekday() - weekday) % DAYS_PER_WEEK)
     slot = _at(day, hour, zone)
-    if slot > now:
+    if slot > instant:
         slot = _at(day - timedelta(days=step), hour, zone)
     return slot
 
