@@ -1,0 +1,172 @@
+"""The delivery engine against the emulator: exactly once, pacing, faults, blocked readers."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from storage import deliveries, subscribers
+from storage.db import Database
+from tests.delivery_kit import add_readers, copies, draft, running_engine, wait_status
+from tests.emulator import Emulator
+
+
+async def test_every_active_instant_reader_gets_it_exactly_once(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    readers = await add_readers(db, emulator, range(1, 101))
+    paused, digest_only, left = 101, 102, 103
+    await add_readers(db, emulator, [paused, digest_only, left])
+    await subscribers.set_delivery(db, paused, instant=True, digest="off", paused=True)
+    await subscribers.set_delivery(db, digest_only, instant=False, digest="daily", paused=False)
+    await subscribers.set_status(db, left, "unsubscribed")
+    release = await draft(db)
+    async with running_engine(emulator, db, tmp_path, settings={"send_rate": 1000}) as engine:
+        queued = await engine.publish(release.id, report_chat_id=None)
+        assert queued == 100
+        await wait_status(db, release.id, "sent")
+    assert [copies(emulator, chat) for chat in readers] == [1] * 100
+    assert [copies(emulator, chat) for chat in (paused, digest_only, left)] == [0, 0, 0]
+    stats = await deliveries.stats(db, release.id)
+    assert (stats.sent, stats.total, stats.delivered) == (100, 100, 100)
+
+
+async def test_pacing_keeps_to_the_global_rate_and_one_message_a_second_per_chat(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    emulator.enable_telegram_limits()
+    readers = await add_readers(db, emulator, range(1, 21))
+    published = [await draft(db, title=f"Release {n}") for n in "ABC"]
+    # Default SEND_RATE (25/s) under Telegram's 30/s: three releases to the same 20 readers.
+    async with running_engine(emulator, db, tmp_path) as engine:
+        assert engine.rate == 25
+        for release in published:
+            await engine.publish(release.id, report_chat_id=None)
+        for release in published:
+            await wait_status(db, release.id, "sent", timeout=15)
+    assert emulator.status_counts[429] == 0
+    for chat in readers:
+        assert [copies(emulator, chat, f"Release {n}") for n in "ABC"] == [1, 1, 1]
+    sends = [r for r in emulator.requests if r.method == "sendMessage" and r.status == 200]
+    times = sorted(r.time for r in sends)
+    # Seen at the emulator, which shares the event loop (a GC pause there bunches arrivals a
+    # little): never over Telegram's 30 a second, and about a second apart in each chat.
+    assert max(sum(1 for t in times if start <= t < start + 1) for start in times) <= 30
+    for chat in readers:
+        mine = sorted(r.time for r in sends if r.params["chat_id"] == chat)
+        assert all(b - a >= 0.75 for a, b in itertools.pairwise(mine))
+    assert (len(times) - 1) / (times[-1] - times[0]) <= 25 * 1.1
+
+
+async def test_a_429_storm_pauses_everyone_and_loses_nothing(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    emulator.global_rate = 40
+    readers = await add_readers(db, emulator, range(1, 151))
+    release = await draft(db)
+    async with running_engine(emulator, db, tmp_path, settings={"send_rate": 1000}) as engine:
+        await engine.publish(release.id, report_chat_id=None)
+        await wait_status(db, release.id, "sent", timeout=20)
+        floods = engine.metrics.too_many_requests
+    assert emulator.status_counts[429] == floods > 0
+    assert [copies(emulator, chat) for chat in readers] == [1] * 150
+    assert (await deliveries.stats(db, release.id)).sent == 150
+
+
+async def test_injected_server_errors_are_retried_until_everyone_has_it_once(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    emulator.fail_rate = 0.05
+    readers = await add_readers(db, emulator, range(1, 201))
+    release = await draft(db)
+    async with running_engine(emulator, db, tmp_path, settings={"send_rate": 1000}) as engine:
+        await engine.publish(release.id, report_chat_id=None)
+        await wait_status(db, release.id, "sent")
+        assert engine.metrics.retries > 0
+    assert emulator.status_counts[500] + emulator.status_counts[502] > 0
+    assert [copies(emulator, chat) for chat in readers] == [1] * 200
+    assert (await deliveries.stats(db, release.id)).sent == 200
+
+
+async def test_hung_requests_time_out_and_are_sent_again(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    emulator.hang_rate = 0.05
+    readers = await add_readers(db, emulator, range(1, 101))
+    release = await draft(db)
+    fast = {"send_rate": 1000}
+    async with running_engine(
+        emulator, db, tmp_path, settings=fast, request_timeout=0.3
+    ) as engine:
+        await engine.publish(release.id, report_chat_id=None)
+        await wait_status(db, release.id, "sent")
+    assert sum(1 for r in emulator.requests if r.description == "hung") > 0
+    assert [copies(emulator, chat) for chat in readers] == [1] * 100
+
+
+async def test_blocked_and_vanished_readers_are_marked_and_skipped_next_time(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    readers = await add_readers(db, emulator, range(1, 101))
+    blocked, deactivated = set(range(1, 101, 10)), {5}
+    emulator.blocked |= blocked
+    emulator.deactivated |= deactivated
+    # Subscribed once, but Telegram no longer knows the chat.
+    await subscribers.subscribe(db, 500, first_name="Gone", username=None, telegram_language="en")
+    release, again = await draft(db), await draft(db, title="Second release")
+    async with running_engine(emulator, db, tmp_path, settings={"send_rate": 1000}) as engine:
+        await engine.publish(release.id, report_chat_id=None)
+        await wait_status(db, release.id, "sent")
+        stats = await deliveries.stats(db, release.id)
+        assert (stats.sent, stats.blocked, stats.gone, stats.delivered) == (89, 11, 1, 89)
+        for chat in blocked | deactivated:
+            reader = await subscribers.get(db, chat)
+            assert reader is not None and reader.status == "blocked"
+        gone = await subscribers.get(db, 500)
+        assert gone is not None and gone.status == "gone"
+        sends_before = emulator.sent_count() + emulator.status_counts[403]
+        assert await engine.publish(again.id, report_chat_id=None) == 89
+        await wait_status(db, again.id, "sent")
+    reachable = [chat for chat in readers if chat not in blocked | deactivated]
+    assert [copies(emulator, chat) for chat in reachable] == [1] * 89
+    assert emulator.sent_count() + emulator.status_counts[403] == sends_before + 89
+
+
+async def test_a_reader_who_blocked_the_bot_gets_releases_again_after_start(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    (reader,) = await add_readers(db, emulator, [7])
+    emulator.blocked.add(reader)
+    first, second = await draft(db), await draft(db, title="After the comeback")
+    async with running_engine(emulator, db, tmp_path) as engine:
+        await engine.publish(first.id, report_chat_id=None)
+        await wait_status(db, first.id, "sent")
+        emulator.blocked.discard(reader)
+        _, previous = await subscribers.subscribe(
+            db, reader, first_name="Back", username=None, telegram_language="en"
+        )
+        assert previous == "blocked"
+        await engine.publish(second.id, report_chat_id=None)
+        await wait_status(db, second.id, "sent")
+    assert (copies(emulator, reader), copies(emulator, reader, "After the comeback")) == (0, 1)
+
+
+async def test_failures_after_the_last_retry_are_kept_with_the_error(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    await add_readers(db, emulator, [1, 2, 3])
+    emulator.fail_rate = 1.0
+    emulator.fault_methods = {"sendMessage"}
+    release = await draft(db)
+    async with running_engine(emulator, db, tmp_path, max_attempts=3) as engine:
+        await engine.publish(release.id, report_chat_id=None)
+        await wait_status(db, release.id, "sent")
+    stats = await deliveries.stats(db, release.id)
+    assert (stats.failed, stats.delivered) == (3, 0)
+    failures = await deliveries.failures(db, release.id)
+    assert [failure.chat_id for failure in failures] == [1, 2, 3]
+    assert {failure.error for failure in failures} <= {
+        "Internal Server Error",
+        "Bad Gateway",
+    }
+    assert emulator.status_counts[500] + emulator.status_counts[502] == 9
