@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, reader, settings, staff
+from handlers import fallback, publishing, ratings, reader, settings, staff
 
 
 def routers() -> list[Router]:
     """Fresh routers for one Dispatcher: readers' commands, staff, then the catch-all."""
-    return [reader.build(), settings.build(), staff.build(), fallback.build()]
+    return [
+        reader.build(),
+        settings.build(),
+        ratings.build(),
+        staff.build(publishing.build()),
+        fallback.build(),
+    ]
