@@ -306,11 +306,13 @@ def plain(markup: Html) -> str:
     return html.unescape(re.sub(r"</?[a-z][a-z-]*[^>]*>", "", markup))
 
 
-def summary_room(release: Release, lang: Lang) -> int:
-    """How many UTF-16 units of summary fit in one message with this title and link."""
+def summary_room(release: Release) -> int:
+    """How many UTF-16 units of summary fit in one message with this title and link, in
+    every interface language (the link's label differs in length between them)."""
     used = visible_length(release_title(release)) + 2
     if release.link and is_link(release.link):
-        used += 2 + visible_length(_link_label(release.link, lang))
+        label = max(visible_length(_link_label(release.link, lang)) for lang in LANGUAGES)
+        used += 2 + label
     return TEXT_LIMIT - used
 
 
@@ -319,7 +321,7 @@ def release_view(release: Release, lang: Lang, *, my_stars: int | None = None) -
     title = release_title(release)
     parts = [bold(title)]
     visible = visible_length(title)
-    summary = fit(paragraphs(release.summary), summary_room(release, lang))
+    summary = fit(paragraphs(release.summary), summary_room(release))
     if summary:
         parts.append(escape(summary))
         visible += 2 + visible_length(summary)

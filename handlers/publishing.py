@@ -393,7 +393,7 @@ async def _ask_edit(
     elif action is ReleaseAction.EDIT_LINK:
         prompt = texts.EDIT_ASK_LINK(lang, id=release.id)
     else:
-        room = render.summary_room(release, lang)
+        room = render.summary_room(release)
         prompt = texts.SUMMARY_ASK(lang, id=release.id, limit=render.number(room, lang))
     assert query.bot is not None
     await query.bot.send_message(chat_id, prompt)
@@ -583,7 +583,7 @@ async def _apply(
         return
     changed = dataclasses.replace(release, **change)
     summary = render.paragraphs(changed.summary)
-    room = render.summary_room(changed, lang)
+    room = render.summary_room(changed)
     if visible_length(summary) > room:
         # Staff text is never cut silently: a longer title or link can push the summary out.
         length = render.number(visible_length(summary), lang)

@@ -139,6 +139,17 @@ def test_a_giant_title_and_summary_are_cut_at_boundaries() -> None:
     assert link == "Full text: example.com"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_summary_that_fits_the_room_is_never_cut(lang: Lang) -> None:
+    item = release(title="T" * 200, link="https://volga.example/" + "x" * 3000)
+    room = render.summary_room(item)
+    summary = "Word. " * (room // 6) + "w" * (room % 6)
+    view = render.release_view(dataclasses.replace(item, summary=summary), lang)
+    assert summary.strip() in parsed(view.text).text
+    longer = render.release_view(dataclasses.replace(item, summary=summary + "more"), lang)
+    assert parsed(longer.text).text.count(render.ELLIPSIS) == 1
+
+
 @pytest.mark.parametrize(
     ("text", "limit", "expected"),
     [
