@@ -165,6 +165,8 @@ async def post(
     await state.clear()
     if not (command.args or "").strip():
         await state.set_state(Publishing.title)
+        # A photo captioned just "/post" is kept for the release the dialog makes.
+        await state.update_data(photo=_photo(message))
         await message.answer(texts.POST_ASK_TITLE(lang))
         return
     quick = parse_quick(command.args or "")
@@ -190,7 +192,7 @@ async def got_title(message: Message, state: FSMContext, lang: Lang) -> None:
 async def got_body(message: Message, state: FSMContext, lang: Lang) -> None:
     """Dialog step 2: pasted text, a photo with its caption, or a forwarded message."""
     body = message.text or message.caption or ""
-    photo = _photo(message)
+    photo = _photo(message) or (await state.get_data()).get("photo")
     if not body.strip() and photo is None:
         await message.answer(texts.BODY_INVALID(lang))
         return

@@ -116,6 +116,16 @@ async def test_dialog_takes_a_photo_or_a_forwarded_post(pressroom: Pressroom) ->
     await pressroom.emulator.wait_for_messages(STAFF_ID, before + 1)
     forwarded = await preview_after(pressroom, pressroom.emulator.send_text(STAFF_ID, "-"))
     assert forwarded.release.body == BODY and forwarded.release.link is None
+    assert forwarded.release.photo_file_id is None
+
+    # A photo captioned just "/post" starts the dialog and is not forgotten.
+    before = len(pressroom.emulator.messages(STAFF_ID))
+    await pressroom.emulator.send_photo(STAFF_ID, caption="/post")
+    await pressroom.emulator.wait_for_messages(STAFF_ID, before + 1)
+    await pressroom.say(STAFF_ID, "Photo first")
+    await pressroom.say(STAFF_ID, BODY)
+    late = await preview_after(pressroom, pressroom.emulator.send_text(STAFF_ID, "skip"))
+    assert late.release.photo_file_id and late.view.photo
 
     await pressroom.press(STAFF_ID, photo.controls, "Publish now")
     got = (await pressroom.emulator.wait_for_messages(reader, 2))[-1]
