@@ -18,7 +18,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 import handlers
-from bot import texts
+from bot import digests, texts
 from bot.config import Settings
 from bot.delivery import DeliveryEngine, connection_limit
 from bot.i18n import LANGUAGES, Text
@@ -69,6 +69,11 @@ async def on_startup(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> No
     dispatcher["db"] = await Database.open(settings.database_path)
     dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings)
     await dispatcher["delivery"].start()
+    digest_job = digests.DigestJob(
+        dispatcher["db"], default_zone=settings.timezone, engine=dispatcher["delivery"]
+    )
+    dispatcher["digest_job"] = digest_job
+    dispatcher["scheduler"] = digest_job.start()
     await publish_commands(bot, settings)
     me = await bot.get_me()
     if settings.use_webhook:
@@ -85,6 +90,10 @@ async def on_startup(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> No
 
 async def on_shutdown(dispatcher: Dispatcher) -> None:
     """Stop background work and close the database."""
+    dispatcher.workflow_data.pop("scheduler", None)
+    digest_job: digests.DigestJob | None = dispatcher.workflow_data.pop("digest_job", None)
+    if digest_job is not None:
+        await digest_job.stop()
     delivery: DeliveryEngine | None = dispatcher.workflow_data.pop("delivery", None)
     if delivery is not None:
         await delivery.stop()

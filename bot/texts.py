@@ -90,8 +90,7 @@ NOT_A_COMMAND = Text(
 # --- Settings ------------------------------------------------------------------------------
 
 SETTINGS = Text(
-    ru="<b>Настройки</b>\nДоставка: {mode}\nЧас дайджеста: {hour} ({zone}){day}\n"
-    "Язык: {language}",
+    ru="<b>Настройки</b>\nДоставка: {mode}\nЧас дайджеста: {hour} ({zone}){day}\nЯзык: {language}",
     en="<b>Settings</b>\nDelivery: {mode}\nDigest hour: {hour} ({zone}){day}\n"
     "Language: {language}",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, publishing, ratings, reader, settings, staff
+from handlers import digests, fallback, publishing, ratings, reader, settings, staff
 
 
 def routers() -> list[Router]:
@@ -12,7 +12,8 @@ def routers() -> list[Router]:
     return [
         reader.build(),
         settings.build(),
+        digests.build(),
         ratings.build(),
-        staff.build(publishing.build()),
+        staff.build(publishing.build(), digests.build_staff()),
         fallback.build(),
     ]

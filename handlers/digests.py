@@ -1,0 +1,110 @@
+"""Digests on demand: /digest for readers, its pages and numbered entries; /digest_preview and
+/digest_send for staff (attached under the staff router)."""
+
+from __future__ import annotations
+
+import time
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InaccessibleMessage, LinkPreviewOptions, Message
+
+from bot import digests, render, texts
+from bot.callbacks import DigestKind, DigestOpen, DigestPage
+from bot.delivery import send_view
+from bot.i18n import Lang
+from bot.render import Rendered
+from storage import releases, votes
+from storage.db import Database
+from storage.releases import PUBLISHED
+from storage.subscribers import Subscriber
+
+# A digest links every title; a preview of the first link would push the list down.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def show(message: Message, db: Database, subscriber: Subscriber | None, lang: Lang) -> None:
+    """The reader's digest as it stands now; their schedule does not move."""
+    if subscriber is None or subscriber.status != "active":
+        await message.answer(texts.NOT_SUBSCRIBED(lang))
+        return
+    now = time.time()
+    if subscriber.digest == "off":
+        kind, since, nothing = DigestKind.LAST_DAY, now - digests.DAY, texts.DIGEST_NOTHING_DAY
+    else:
+        since = subscriber.digest_since if subscriber.digest_since is not None else now
+        kind, nothing = DigestKind.SO_FAR, texts.DIGEST_NOTHING_SINCE
+    view = await digests.render_window(db, kind, since, now, lang)
+    if view is None:
+        await message.answer(nothing(lang))
+        return
+    await message.answer(view.text, reply_markup=view.keyboard, link_preview_options=NO_PREVIEW)
+
+
+async def page(query: CallbackQuery, callback_data: DigestPage, db: Database, lang: Lang) -> None:
+    """Turn a digest message to another page, ranked by the votes as they are now."""
+    data = callback_data
+    view = await digests.render_window(
+        db, data.kind, data.since, data.until, lang, offset=data.offset
+    )
+    if view is None:
+        view = Rendered(texts.DIGEST_ALL_RETRACTED(lang))
+    message = query.message
+    if message is not None and not isinstance(message, InaccessibleMessage):
+        try:
+            await message.edit_text(
+                view.text, reply_markup=view.keyboard, link_preview_options=NO_PREVIEW
+            )
+        except TelegramBadRequest as error:
+            # A second press on the same page: "message is not modified" means it shows it.
+            if "message is not modified" not in error.message:
+                raise
+    await query.answer()
+
+
+async def open_release(
+    query: CallbackQuery, callback_data: DigestOpen, bot: Bot, db: Database, lang: Lang
+) -> None:
+    """Send the release behind a digest number, with its rating row, as readers got it."""
+    release = await releases.get(db, callback_data.release_id)
+    chat = query.message.chat.id if query.message is not None else query.from_user.id
+    if release is None or release.status not in PUBLISHED:
+        await query.answer(texts.DIGEST_RELEASE_GONE(lang), show_alert=True)
+        return
+    my_stars = await votes.of(db, release.id, query.from_user.id)
+    await query.answer()
+    await send_view(bot, chat, render.release_view(release, lang, my_stars=my_stars))
+
+
+async def preview(message: Message, db: Database, lang: Lang) -> None:
+    """Staff: what a daily digest reader would get if it went out now."""
+    now = time.time()
+    view = await digests.render_window(db, DigestKind.PREVIEW, now - digests.DAY, now, lang)
+    if view is None:
+        await message.answer(texts.DIGEST_NOTHING_DAY(lang))
+        return
+    await message.answer(view.text, reply_markup=view.keyboard, link_preview_options=NO_PREVIEW)
+
+
+async def send_now(message: Message, digest_job: digests.DigestJob, lang: Lang) -> None:
+    """Staff: queue the digests due now (as the hourly job would) and say how many."""
+    queued = await digest_job.run()
+    await message.answer(texts.DIGESTS_QUEUED(lang, queued=queued.queued, empty=queued.empty))
+
+
+def build() -> Router:
+    """The readers' digest router: /digest, its pages and its numbered entries."""
+    router = Router(name=__name__)
+    router.message.register(show, Command("digest"))
+    router.callback_query.register(page, DigestPage.filter())
+    router.callback_query.register(open_release, DigestOpen.filter())
+    return router
+
+
+def build_staff() -> Router:
+    """The staff digest commands; `handlers.staff.build` puts the staff filter over them."""
+    router = Router(name=f"{__name__}.staff")
+    router.message.register(preview, Command("digest_preview"))
+    router.message.register(send_now, Command("digest_send"))
+    return router
