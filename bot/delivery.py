@@ -525,10 +525,10 @@ class DeliveryEngine:
                 reset,
             )
         self._loops = [
-            asyncio.create_task(self._dispatch(), name="delivery-dispatch"),
-            asyncio.create_task(self._write(), name="delivery-writer"),
-            asyncio.create_task(self._report_loop(), name="delivery-progress"),
-            asyncio.create_task(self._schedule_loop(), name="delivery-schedule"),
+            asyncio.create_task(self._forever(self._dispatch), name="delivery-dispatch"),
+            asyncio.create_task(self._forever(self._write), name="delivery-writer"),
+            asyncio.create_task(self._forever(self._report_loop), name="delivery-progress"),
+            asyncio.create_task(self._forever(self._schedule_loop), name="delivery-schedule"),
         ]
         for release_id in await deliveries.unfinished_retractions(self._db):
             self._spawn(self.retract(release_id))
@@ -560,6 +560,16 @@ class DeliveryEngine:
         self._loops = []
         self._queue.clear()
         await deliveries.reset_in_flight(self._db)
+
+    async def _forever(self, loop: Callable[[], Awaitable[None]]) -> None:
+        """Run a loop of the engine; a failure (say, the database busy for too long) is logged
+        and the loop starts again a second later instead of silently stopping delivery."""
+        while True:
+            try:
+                await loop()
+            except Exception:
+                logger.exception("Delivery loop %s failed; restarting it", loop.__name__)
+                await asyncio.sleep(1.0)
 
     def wake(self) -> None:
         """Look for new work now (new deliveries, a release scheduled or due)."""
@@ -823,7 +833,9 @@ class DeliveryEngine:
             release = await releases.get(self._db, release_id)
             if release is None or release.status not in PUBLISHED:
                 return 0
-            self._releases.pop(release_id, None)
+            if release_id in self._releases:
+                # Deliveries still queued go out in the new revision.
+                self._releases[release_id] = release
             done, after = 0, 0
             while batch := await deliveries.copies(
                 self._db, release_id, older_than=release.revision, after_id=after

@@ -157,3 +157,23 @@ async def test_retracting_while_sending_cancels_the_rest(
     assert result.deleted + result.cancelled == 40
     assert all(emulator.messages(chat) == [] for chat in readers)
     assert sum(copies(emulator, chat, TITLE) for chat in readers) == result.deleted
+
+
+async def test_an_edit_while_sending_reaches_copies_sent_before_and_after(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    readers = await add_readers(db, emulator, range(1, 31))
+    release = await draft(db)
+    async with running_engine(emulator, db, tmp_path, settings={"send_rate": 20}) as engine:
+        await engine.publish(release.id, report_chat_id=None)
+        await emulator.wait_for(lambda: emulator.delivered_count() >= 5)
+        await releases.update_text(db, release.id, title=NEW_TITLE)
+        assert emulator.delivered_count() < 30
+        await engine.edit(release.id)
+        await wait_status(db, release.id, "sent")
+        await emulator.wait_for(
+            lambda: all(the_copy(emulator, chat).spans("bold") == [NEW_TITLE] for chat in readers)
+        )
+    assert [copies(emulator, chat, NEW_TITLE) for chat in readers] == [1] * 30
+    stats = await deliveries.stats(db, release.id)
+    assert (stats.sent, stats.cancelled) == (30, 0)
