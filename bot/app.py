@@ -75,16 +75,10 @@ async def on_startup(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> No
     dispatcher["digest_job"] = digest_job
     dispatcher["scheduler"] = digest_job.start()
     await publish_commands(bot, settings)
-    me = await bot.get_me()
-    if settings.use_webhook:
-        await bot.set_webhook(
-            settings.webhook_url + settings.webhook_path,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=dispatcher.resolve_used_update_types(),
-        )
-        logger.info("Pressroom @%s is receiving updates at %s", me.username, settings.webhook_url)
-    else:
+    if not settings.use_webhook:
+        # The webhook itself is registered once the server listens (see _serve_webhook).
         await bot.delete_webhook()
+        me = await bot.get_me()
         logger.info("Pressroom @%s is polling for updates", me.username)
 
 
@@ -163,6 +157,14 @@ async def _serve_webhook(
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        # Registered only now: Telegram starts pushing at once, and the port must be open.
+        await bot.set_webhook(
+            settings.webhook_url + settings.webhook_path,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        me = await bot.get_me()
+        logger.info("Pressroom @%s is receiving updates at %s", me.username, settings.webhook_url)
         await stop.wait()
     finally:
         await runner.cleanup()
