@@ -702,10 +702,15 @@ class DeliveryEngine:
         first = job.message_id
         parts = payload.parts if first is None else (payload.text,)
         ids: list[int] = []
-        await self._pacer.chat(job.chat_id, len(parts))
+        chat_paced = False
         for part in parts:
             while True:
                 await self._pacer.take()
+                if not chat_paced:
+                    # After the global slot, not before: a message delayed by the global rate
+                    # would otherwise land less than a second after the chat's previous one.
+                    await self._pacer.chat(job.chat_id, len(parts))
+                    chat_paced = True
                 if self._stopping:
                     raise asyncio.CancelledError
                 started = time.perf_counter()
@@ -791,10 +796,11 @@ class DeliveryEngine:
         transient errors; raises `Problem` for what retrying cannot fix."""
         attempts = 0
         async with self._side_slots:
-            if chat_id is not None:
-                await self._pacer.chat(chat_id, count)
             while True:
                 await self._pacer.take(count)
+                if chat_id is not None:
+                    await self._pacer.chat(chat_id, count)
+                    chat_id = None
                 try:
                     async with asyncio.timeout(self._request_timeout):
                         return await call()
