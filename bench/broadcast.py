@@ -18,8 +18,6 @@ import argparse
 import asyncio
 import json
 import math
-import os
-import platform
 import resource
 import sqlite3
 import statistics
@@ -41,6 +39,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 
+from bench import machine
 from bot import render
 from bot.app import build_bot, freeze_imports
 from bot.config import Settings
@@ -276,24 +275,6 @@ def row(result: dict[str, Any]) -> str:
     )
 
 
-def machine() -> str:
-    """The machine and software the numbers come from."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GB RAM; {platform.system()} "
-        f"{platform.release()}; Python {platform.python_version()}, aiogram "
-        f"{aiogram.__version__}, aiohttp {aiohttp.__version__}, SQLite {sqlite3.sqlite_version}"
-    )
-
-
 def main() -> None:
     """Run every row (or, with --child, one sender) and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -352,7 +333,7 @@ def main() -> None:
     for result in results:
         print(row(result))
     print()
-    print(f"Machine: {machine()}.")
+    print(machine.describe(f"aiogram {aiogram.__version__}", f"aiohttp {aiohttp.__version__}"))
     print(
         "Configured rates: setting 1 SEND_RATE=25 (default), setting 2 PAID_BROADCAST=true "
         "(1000/s), setting 3 pacing off. The emulator runs in its own process; each sender "

@@ -12,11 +12,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bench import machine
 from bot import digests
 from bot.texts import TIME_ZONES
 from storage import digests as stored
@@ -199,27 +197,6 @@ async def run_hour(path: Path) -> dict[str, float]:
     }
 
 
-def machine_info() -> str:
-    """One line naming the CPU, cores, memory, Python and SQLite."""
-    cpu = platform.processor() or platform.machine()
-    memory = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f", {int(line.split()[1]) / 1024**2:.1f} GiB RAM"
-                break
-    except OSError:
-        pass
-    return (
-        f"machine: {cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     """Build each size, time one hour's run in a child process, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -266,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['rss_mb']:.0f} ({r['baseline_mb']:.0f}) |"
         )
     print()
-    print(machine_info())
+    print(machine.describe())
     return 0
 
 

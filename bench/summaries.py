@@ -8,8 +8,6 @@ stems, bootstrap 95% intervals) at equal length, and times ours against sumy's L
 from __future__ import annotations
 
 import json
-import os
-import platform
 import random
 import re
 import statistics
@@ -30,6 +28,7 @@ from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
+from bench import machine
 from bot.summarize import clean, explain
 from bot.summarize.ranking import rank, select
 from bot.summarize.sentences import split_sentences, stopwords
@@ -217,22 +216,6 @@ def bootstrap(values: Sequence[float], rng: random.Random) -> tuple[float, float
     return means[int(0.025 * BOOTSTRAP_SAMPLES)], means[int(0.975 * BOOTSTRAP_SAMPLES) - 1]
 
 
-def machine_info() -> str:
-    """One line naming the CPU, core count and Python."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
 def _timed(run: Callable[[Article, int], list[str]], article: Article, k: int) -> float:
     """Best of five runs, in milliseconds (every method measured the same way)."""
     best = float("inf")
@@ -335,7 +318,7 @@ def main() -> int:
     for line in timing(sets):
         print(line)
     print()
-    print(machine_info())
+    print(machine.describe())
     print(f"total run time: {time.perf_counter() - started:.1f} s")
     return 0
 
