@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -72,7 +74,15 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """`BEGIN IMMEDIATE` ... `COMMIT`, rolled back if the block raises."""
         async with self._write_lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+            except asyncio.CancelledError:
+                # aiosqlite runs a queued statement even after its caller stops waiting: the
+                # BEGIN still happens, and would leave the shared connection inside it
+                # ("cannot start a transaction within a transaction" for everyone after).
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await self._connection.execute("ROLLBACK")
+                raise
             try:
                 yield self._connection
             except BaseException:

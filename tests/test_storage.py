@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -147,3 +148,24 @@ async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
     with pytest.raises(RuntimeError, match="boom"):
         await insert_then_fail()
     assert await subscribers.get(db, 1) is None
+
+
+async def test_a_writer_cancelled_while_it_begins_leaves_the_connection_usable(
+    db: Database,
+) -> None:
+    async def insert() -> None:
+        async with db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO subscribers (chat_id, created_at, updated_at) VALUES (1, 0, 0)"
+            )
+
+    # Cancelled at its first await: BEGIN IMMEDIATE is queued and runs all the same.
+    writer = asyncio.create_task(insert())
+    await asyncio.sleep(0)
+    writer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await writer
+    subscriber, _ = await subscribers.subscribe(
+        db, 2, first_name="Next", username=None, telegram_language="en", now=0.0
+    )
+    assert subscriber.chat_id == 2 and await subscribers.get(db, 1) is None
