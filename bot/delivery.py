@@ -987,6 +987,10 @@ class DeliveryEngine:
                 if finished:
                     await self._finished(release_id)
                 return
+            state = "sent" if finished else "sending"
+            text = render.delivery_progress(release, stats, progress.lang, state=state)
+            # The progress message shows the final count before the report arrives below it.
+            await self._show(release, progress, text, final=finished)
             if finished:
                 await self._finished(release_id)
                 duration = self._clock() - (release.published_at or self._clock())
@@ -999,9 +1003,6 @@ class DeliveryEngine:
                     )
                 except Problem as problem:
                     logger.warning("Report on release %d not sent: %s", release_id, problem.error)
-            state = "sent" if finished else "sending"
-            text = render.delivery_progress(release, stats, progress.lang, state=state)
-            await self._show(release, progress, text, final=finished)
 
     async def _progress_of(self, release: Release) -> _Progress | None:
         progress = self._progress.get(release.id)
