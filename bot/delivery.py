@@ -380,10 +380,13 @@ def _payload(
     photo: str | None = None,
     short_caption: str | None = None,
     paid: bool = False,
+    preview: bool = True,
 ) -> _Payload:
     paid_field: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
+    no_preview = {} if preview else {"link_preview_options": {"is_disabled": True}}
     message = _part(
-        "sendMessage", {"text": text, "parse_mode": "HTML", **_keyboard(keyboard), **paid_field}
+        "sendMessage",
+        {"text": text, "parse_mode": "HTML", **_keyboard(keyboard), **paid_field, **no_preview},
     )
     if photo is None:
         return _Payload((message,), message, as_caption=False)
@@ -698,7 +701,9 @@ class DeliveryEngine:
         else:
             assert job.digest_id is not None
             rendered = await render_digest(self._db, job.digest_id, lang)
-            payload = _payload(rendered.text, rendered.keyboard, paid=self.paid)
+            # A digest links many releases: a preview of the first one would misrepresent it,
+            # as /digest and its pages (handlers/digests.py) also turn previews off.
+            payload = _payload(rendered.text, rendered.keyboard, paid=self.paid, preview=False)
         first = job.message_id
         parts = payload.parts if first is None else (payload.text,)
         ids: list[int] = []

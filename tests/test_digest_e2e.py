@@ -160,6 +160,8 @@ async def test_a_simulated_week_with_a_restart_and_a_missed_slot(pressroom: Pres
     weekly_digest = [m for m in pressroom.emulator.messages(instant) if "дайджест" in m.content]
     assert "Ваш дайджест за неделю · 5 новых релизов" in weekly_digest[-1].content
     assert "★ 5,0 · 2 оценки" in weekly_digest[-1].content
+    # Many links in one message: no preview of the first one.
+    assert weekly_digest[-1].link_preview_options == {"is_disabled": True}
 
     windows = [d.window_end for d in await digests.of_reader(pressroom.db, daily)]
     assert windows == sorted(set(windows)) and len(windows) == 4
