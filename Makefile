@@ -18,7 +18,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(BIN)/python -m bot
+	@$(BIN)/python -m bot
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
