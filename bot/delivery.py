@@ -186,7 +186,7 @@ async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Se
     """
     if sent.as_caption:
         if view.short_caption is None:
-            await _unchanged_ok(
+            await unchanged_ok(
                 bot.edit_message_caption(
                     chat_id=chat_id,
                     message_id=sent.message_id,
@@ -196,7 +196,7 @@ async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Se
                 )
             )
             return sent
-        await _unchanged_ok(
+        await unchanged_ok(
             bot.edit_message_caption(
                 chat_id=chat_id,
                 message_id=sent.message_id,
@@ -209,7 +209,7 @@ async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Se
         )
         return Sent(sent.message_id, text.message_id)
     if sent.extra_message_id is not None and view.short_caption is not None:
-        await _unchanged_ok(
+        await unchanged_ok(
             bot.edit_message_caption(
                 chat_id=chat_id,
                 message_id=sent.message_id,
@@ -218,7 +218,7 @@ async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Se
             )
         )
     target = sent.message_id if sent.extra_message_id is None else sent.extra_message_id
-    await _unchanged_ok(
+    await unchanged_ok(
         bot.edit_message_text(
             text=view.text,
             chat_id=chat_id,
@@ -230,7 +230,8 @@ async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Se
     return sent
 
 
-async def _unchanged_ok(call: Awaitable[Message | bool]) -> None:
+async def unchanged_ok(call: Awaitable[Message | bool]) -> None:
+    """Await an edit; Telegram's "message is not modified" means it already shows it."""
     try:
         await call
     except TelegramBadRequest as error:
@@ -1046,7 +1047,7 @@ class DeliveryEngine:
                 await self._paced(
                     None,
                     1,
-                    lambda: _unchanged_ok(
+                    lambda: unchanged_ok(
                         self.bot.edit_message_text(
                             text=text, chat_id=progress.chat_id, message_id=message_id
                         )

@@ -6,13 +6,12 @@ from __future__ import annotations
 import time
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, LinkPreviewOptions, Message
 
 from bot import digests, render, texts
 from bot.callbacks import DigestKind, DigestOpen, DigestPage
-from bot.delivery import send_view
+from bot.delivery import send_view, unchanged_ok
 from bot.i18n import Lang
 from bot.render import Rendered
 from storage import releases, votes
@@ -52,14 +51,12 @@ async def page(query: CallbackQuery, callback_data: DigestPage, db: Database, la
         view = Rendered(texts.DIGEST_ALL_RETRACTED(lang))
     message = query.message
     if message is not None and not isinstance(message, InaccessibleMessage):
-        try:
-            await message.edit_text(
+        # A second press on the same page edits to what the message already shows.
+        await unchanged_ok(
+            message.edit_text(
                 view.text, reply_markup=view.keyboard, link_preview_options=NO_PREVIEW
             )
-        except TelegramBadRequest as error:
-            # A second press on the same page: "message is not modified" means it shows it.
-            if "message is not modified" not in error.message:
-                raise
+        )
     await query.answer()
 
 

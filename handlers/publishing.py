@@ -27,7 +27,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMark
 from bot import render, texts
 from bot.callbacks import ReleaseAction, ReleaseButton
 from bot.config import Settings
-from bot.delivery import DeliveryEngine, send_view
+from bot.delivery import DeliveryEngine, send_view, unchanged_ok
 from bot.html import Html, visible_length
 from bot.i18n import Lang
 from bot.summarize import MAX_CHARS, clean, detect_language, summarize
@@ -354,19 +354,22 @@ async def _redraw(
     """Edit a staff control message (only its buttons when `text` is None). It is a courtesy:
     the release's state is already stored, so a failed edit is logged, not raised."""
     try:
+        # A double press edits twice; the second edit changes nothing and is fine.
         if text is None:
-            await bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=keyboard
+            await unchanged_ok(
+                bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=keyboard
+                )
             )
         else:
-            await bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard
+            await unchanged_ok(
+                bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard
+                )
             )
     except TelegramBadRequest as error:
-        # A double press edits twice; the second time Telegram says "message is not modified".
-        # Staff may also have deleted the message: "message to edit not found".
-        if "message is not modified" not in error.message:
-            logger.warning("Staff message %s not updated: %s", message_id, error.message)
+        # Staff may have deleted the message: "message to edit not found".
+        logger.warning("Staff message %s not updated: %s", message_id, error.message)
 
 
 async def _ask_edit(

@@ -7,11 +7,12 @@ import logging
 import time
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup
 
 from bot import render, texts
 from bot.callbacks import Rate
+from bot.delivery import unchanged_ok
 from bot.i18n import Lang
 from storage import releases, votes
 from storage.db import Database
@@ -58,12 +59,9 @@ async def _mark_choice(query: CallbackQuery, release_id: int, stars: int) -> Non
     if _labels(current) == _labels(wanted):
         return
     try:
-        await message.edit_reply_markup(reply_markup=wanted)
-    except TelegramBadRequest as error:
-        # Two quick presses of the same star both see the old keyboard; the second edit then
-        # gets "message is not modified", meaning the message already shows the choice.
-        if "message is not modified" not in error.message:
-            logger.warning("Rating row of release %s not redrawn: %s", release_id, error)
+        # Two quick presses of the same star both see the old keyboard; the second edit
+        # changes nothing.
+        await unchanged_ok(message.edit_reply_markup(reply_markup=wanted))
     except TelegramAPIError as error:
         # The vote is stored; a keyboard that stays unmarked is not worth failing the press.
         logger.warning("Rating row of release %s not redrawn: %s", release_id, error)

@@ -4,13 +4,13 @@ edited in place."""
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot import render, texts
 from bot.callbacks import SettingsAction, SettingsButton
 from bot.config import Settings
+from bot.delivery import unchanged_ok
 from bot.i18n import LANGUAGES, Lang, pick_language
 from storage import subscribers
 from storage.db import Database
@@ -99,13 +99,8 @@ async def change(
 async def _redraw(query: CallbackQuery, view: render.Rendered) -> None:
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         return
-    try:
-        await query.message.edit_text(view.text, reply_markup=view.keyboard)
-    except TelegramBadRequest as error:
-        # Two quick presses can redraw the same state twice; Telegram then answers
-        # "message is not modified", which means the message already shows it.
-        if "message is not modified" not in error.message:
-            raise
+    # Two quick presses can redraw the same state twice.
+    await unchanged_ok(query.message.edit_text(view.text, reply_markup=view.keyboard))
 
 
 def build() -> Router:
