@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -148,7 +147,7 @@ async def build(path: Path, count: int) -> None:
 
 async def run_hour(path: Path) -> dict[str, float]:
     """One run of the digest job at `NOW`, timed step by step; then the same hour again."""
-    baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline_mb = machine.peak_rss_mb()
     db = await Database.open(path)
     try:
         started = time.perf_counter()
@@ -179,7 +178,7 @@ async def run_hour(path: Path) -> dict[str, float]:
         rendered = time.perf_counter()
     finally:
         await db.close()
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mb = machine.peak_rss_mb()
     return {
         "subscribers": readers,
         "due": len(windows),
@@ -192,8 +191,8 @@ async def run_hour(path: Path) -> dict[str, float]:
         "total": done - started,
         "second": repeated - done,
         "render_ms": 1000 * (rendered - render_started) / max(1, len(rows)),
-        "rss_mb": peak_kib / 1024,
-        "baseline_mb": baseline_kib / 1024,
+        "rss_mb": peak_mb,
+        "baseline_mb": baseline_mb,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import sqlite3
 from pathlib import Path
 
@@ -28,3 +29,16 @@ def describe(*extra: str) -> str:
         f"machine: {cpu}, {os.cpu_count()} cores{ram}, {platform.system()} "
         f"{platform.release()}; {', '.join(pieces)}"
     )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    Read from `VmHWM`, not `ru_maxrss`: Linux carries the parent's resident size over fork and
+    exec into a child's `ru_maxrss`, so a child started by a 120 MB parent reports 120 MB before
+    it has done anything.
+    """
+    peak = _field("/proc/self/status", "VmHWM")
+    if peak is not None:
+        return int(peak.split()[0]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
