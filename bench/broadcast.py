@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import json
 import math
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -82,11 +81,6 @@ SETTINGS = (
 # --- Child processes: the sender under test -------------------------------------------------
 
 
-def _peak_rss_mb() -> float:
-    # Linux reports ru_maxrss in kilobytes.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _percentiles(seconds: list[float]) -> tuple[float, float]:
     if len(seconds) < 2:
         only = seconds[0] if seconds else 0.0
@@ -135,13 +129,13 @@ async def run_engine(url: str, db_path: Path, mode: str) -> dict[str, Any]:
         "limit": engine.limit,
         "p50": p50,
         "p99": p99,
-        "rss_mb": _peak_rss_mb(),
+        "rss_mb": machine.peak_rss_mb(),
     }
 
 
 def import_floor() -> dict[str, Any]:
     """Peak RSS of a sender process that has imported everything and sent nothing."""
-    return {"rss_mb": _peak_rss_mb()}
+    return {"rss_mb": machine.peak_rss_mb()}
 
 
 async def run_naive(url: str, db_path: Path, n: int) -> dict[str, Any]:
@@ -168,7 +162,7 @@ async def run_naive(url: str, db_path: Path, n: int) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     await bot.session.close()
     p50, p99 = _percentiles(seconds)
-    return {"n": n, "seconds": elapsed, "p50": p50, "p99": p99, "rss_mb": _peak_rss_mb()}
+    return {"n": n, "seconds": elapsed, "p50": p50, "p99": p99, "rss_mb": machine.peak_rss_mb()}
 
 
 # --- The parent: fresh emulator, seeded database, one child per row ------------------------
@@ -342,7 +336,7 @@ def main() -> None:
     )
     print(
         f"Peak RSS of the same process after its imports, before sending anything: "
-        f"{floor_mb:.0f} MB (aiogram builds every Bot API model's pydantic schema at import)."
+        f"{floor_mb:.0f} MB (aiogram imported as `python -m bot` does: see bot/lazy_types.py)."
     )
 
 

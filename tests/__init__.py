@@ -1,0 +1,3 @@
+"""Pressroom's tests. `bot` is imported first so aiogram is loaded as in `python -m bot`."""
+
+import bot  # noqa: F401
