@@ -1,8 +1,8 @@
 """Score sentences by position-weighted centrality and pick the few that carry the news.
 
 News is front-loaded, so the lead gets a prior; a sentence later on wins only when it says
-more of what the whole release keeps saying (its cosine similarity to the other sentences,
-the degree centrality of LexRank without the power iteration) or more of the title.
+more of what the whole release and its title keep saying (its cosine similarity to the other
+sentences and the title, the degree centrality of LexRank without the power iteration).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ MAX_CHARS = 600
 # Weights of the score parts; see `rank` for what each means.
 POSITION_DECAY = 0.45
 POSITION_WEIGHT = 1.0
-TITLE_WEIGHT = 0.5
 QUOTE_FACTOR = 0.8
 # A quotation that names its speaker in the same sentence ("«...», - заявил министр") reports.
 ATTRIBUTED_QUOTE_FACTOR = 0.9
@@ -134,7 +133,7 @@ def _defect(text: str, content_words: int) -> tuple[float, str]:
 def rank(
     sentences: Sequence[Sentence], language: str, title: str | None = None
 ) -> list[Candidate]:
-    """Score each sentence: quality x substance x (centrality + position + title)."""
+    """Score each sentence: quality x substance x (centrality, the title included + position)."""
     stems = [content_stems(s.text, language) for s in sentences]
     count = len(sentences)
     frequency: Counter[str] = Counter()
@@ -142,11 +141,16 @@ def rank(
         frequency.update(set(sentence_stems))
     idf = {term: math.log((count + 1) / df) + 1.0 for term, df in frequency.items()}
     vectors = [_weights(s, idf) for s in stems]
+    title_stems = content_stems(title, language) if title else []
+    title_vector = _weights(title_stems, idf)
+    title_terms = set(title_stems)
 
     # Degree centrality with cosine weights: the sum of a sentence's similarities to all the
     # others equals its dot product with the sum of all unit vectors, less its own 1.0.
+    # The title takes part as one more sentence (never a candidate): agreeing with the
+    # publisher's own line on the news counts like agreeing with another sentence.
     total: dict[str, float] = {}
-    for vector in vectors:
+    for vector in (*vectors, title_vector):
         for term, value in vector.items():
             total[term] = total.get(term, 0.0) + value
     centrality = [max(_dot(v, total) - 1.0, 0.0) if v else 0.0 for v in vectors]
@@ -154,21 +158,15 @@ def rank(
     # a full-strength centrality signal.
     top = max(max(centrality, default=0.0), CENTRALITY_FLOOR)
 
-    title_stems = content_stems(title, language) if title else []
-    title_vector = _weights(title_stems, idf)
-    title_terms = set(title_stems)
     candidates = []
     for sentence, sentence_stems, vector, central in zip(
         sentences, stems, vectors, centrality, strict=True
     ):
         quality, note = _defect(sentence.text, len(sentence_stems))
         position = POSITION_WEIGHT / (1 + sentence.index) ** POSITION_DECAY
-        on_title = _dot(vector, title_vector) if title_vector else 0.0
         # Short sentences carry less of the news, whatever their overlap with the rest.
         substance = min(len(sentence_stems), FULL_SENTENCE_WORDS) / FULL_SENTENCE_WORDS
-        score = (
-            quality * math.sqrt(substance) * (central / top + position + TITLE_WEIGHT * on_title)
-        )
+        score = quality * math.sqrt(substance) * (central / top + position)
         if title_terms and _repeats(sentence_stems, title_terms):
             score, note = 0.0, "repeats the title"
         candidates.append(Candidate(sentence, score, note, vector))
