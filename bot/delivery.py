@@ -13,8 +13,9 @@ reach a reader twice (two messages each for a photo release whose text follows t
 
 The hot path posts JSON through aiogram's own aiohttp session but skips aiogram's per-call
 pydantic models (request and response), which cost about 0.4 ms of CPU per message; the views
-themselves are rendered once per release, revision, language and vote. `send_view` and
-`edit_view` are the same message shapes through aiogram, for the preview, digests and edits.
+themselves are rendered once per release, revision, language and vote. `view_calls` decides a
+view's shape for both: the engine posts it encoded, `send_view` sends it through aiogram (the
+preview, a release opened from a digest); `edit_view` edits copies in place.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramRetryAfter,
 )
+from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot import render
@@ -134,47 +136,66 @@ def connection_limit(settings: Settings) -> int:
     return in_flight_limit(effective_rate(settings)) + 16
 
 
+# --- A view as Bot API calls: the one place that decides a message's shape ------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Calls:
+    """The calls that show a view, without the chat: `(method, fields)` in order; the last one
+    carries the rating row. `as_caption` when the text rides as a photo's caption."""
+
+    calls: tuple[tuple[str, dict[str, Any]], ...]
+    as_caption: bool
+
+
+def view_calls(
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+    *,
+    photo: str | None = None,
+    short_caption: str | None = None,
+    paid: bool = False,
+    preview: bool = True,
+) -> Calls:
+    """The text alone; a photo with the text as its caption; or a photo with its short caption,
+    then the text as its own message (see `render.release_view` for when)."""
+    common: dict[str, Any] = {"parse_mode": "HTML"}
+    if paid:
+        common["allow_paid_broadcast"] = True
+    markup = {} if keyboard is None else {"reply_markup": _markup(keyboard)}
+    no_preview = {} if preview else {"link_preview_options": {"is_disabled": True}}
+    message = ("sendMessage", {"text": text, **markup, **common, **no_preview})
+    if photo is None:
+        return Calls((message,), as_caption=False)
+    if short_caption is None:
+        return Calls((("sendPhoto", {"photo": photo, "caption": text, **markup, **common}),), True)
+    photo_call = ("sendPhoto", {"photo": photo, "caption": short_caption, **common})
+    return Calls((photo_call, message), as_caption=False)
+
+
+def _markup(keyboard: InlineKeyboardMarkup) -> dict[str, Any]:
+    markup: dict[str, Any] = keyboard.model_dump(mode="json", exclude_none=True)
+    return markup
+
+
 # --- One send, one edit, through aiogram --------------------------------------------------
+
+_METHODS: Final[dict[str, type[SendMessage] | type[SendPhoto]]] = {
+    "sendMessage": SendMessage,
+    "sendPhoto": SendPhoto,
+}
 
 
 async def send_view(bot: Bot, chat_id: int, view: ReleaseView, *, paid: bool = False) -> Sent:
-    """Send a release view: text, photo with the text as caption, or photo with its short
-    caption followed by the text (which then carries the rating row)."""
-    paid_flag = True if paid else None
-    if view.photo is None:
-        message = await bot.send_message(
-            chat_id,
-            view.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=view.keyboard,
-            allow_paid_broadcast=paid_flag,
-        )
-        return Sent(message.message_id)
-    if view.short_caption is None:
-        message = await bot.send_photo(
-            chat_id,
-            view.photo,
-            caption=view.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=view.keyboard,
-            allow_paid_broadcast=paid_flag,
-        )
-        return Sent(message.message_id, as_caption=True)
-    photo = await bot.send_photo(
-        chat_id,
-        view.photo,
-        caption=view.short_caption,
-        parse_mode=ParseMode.HTML,
-        allow_paid_broadcast=paid_flag,
+    """Send a release view through aiogram, in the shape `view_calls` gives the engine too."""
+    plan = view_calls(
+        view.text, view.keyboard, photo=view.photo, short_caption=view.short_caption, paid=paid
     )
-    text = await bot.send_message(
-        chat_id,
-        view.text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=view.keyboard,
-        allow_paid_broadcast=paid_flag,
-    )
-    return Sent(photo.message_id, text.message_id)
+    ids = []
+    for method, fields in plan.calls:
+        message = await bot(_METHODS[method](chat_id=chat_id, **fields))
+        ids.append(message.message_id)
+    return Sent(ids[0], ids[1] if len(ids) > 1 else None, as_caption=plan.as_caption)
 
 
 async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Sent:
@@ -353,49 +374,12 @@ class _Part:
         return b'{"chat_id":%d,%s' % (chat_id, self.tail)
 
 
-def _part(method: str, fields: dict[str, Any]) -> _Part:
-    encoded = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
-    return _Part(method, encoded[1:])
-
-
-def _keyboard(keyboard: InlineKeyboardMarkup | None) -> dict[str, Any]:
-    if keyboard is None:
-        return {}
-    return {"reply_markup": keyboard.model_dump(mode="json", exclude_none=True)}
-
-
-@dataclass(frozen=True, slots=True)
-class _Payload:
-    """A view as request bodies: `parts` in order, `text` alone for a text that follows a photo
-    already sent, and whether the text rides as the caption."""
-
-    parts: tuple[_Part, ...]
-    text: _Part
-    as_caption: bool
-
-
-def _payload(
-    text: str,
-    keyboard: InlineKeyboardMarkup | None,
-    *,
-    photo: str | None = None,
-    short_caption: str | None = None,
-    paid: bool = False,
-    preview: bool = True,
-) -> _Payload:
-    paid_field: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
-    no_preview = {} if preview else {"link_preview_options": {"is_disabled": True}}
-    message = _part(
-        "sendMessage",
-        {"text": text, "parse_mode": "HTML", **_keyboard(keyboard), **paid_field, **no_preview},
+def _encoded(plan: Calls) -> tuple[_Part, ...]:
+    """The calls as request bodies, encoded once and reused for every reader."""
+    return tuple(
+        _Part(method, json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()[1:])
+        for method, fields in plan.calls
     )
-    if photo is None:
-        return _Payload((message,), message, as_caption=False)
-    if short_caption is None:
-        fields = {"photo": photo, "caption": text, "parse_mode": "HTML", **_keyboard(keyboard)}
-        return _Payload((_part("sendPhoto", fields | paid_field),), message, as_caption=True)
-    fields = {"photo": photo, "caption": short_caption, "parse_mode": "HTML", **paid_field}
-    return _Payload((_part("sendPhoto", fields), message), message, as_caption=False)
 
 
 class _Transport:
@@ -496,7 +480,7 @@ class DeliveryEngine:
         self._more = True
         self._active: set[int] = set()
         self._releases: dict[int, Release] = {}
-        self._payloads: dict[tuple[int, int, str, int | None], _Payload] = {}
+        self._payloads: dict[tuple[int, int, str, int | None], tuple[_Part, ...]] = {}
         self._retracted: set[int] = set()
         self._outbox: list[Outcome] = []
         self._has_outcomes = asyncio.Event()
@@ -657,19 +641,23 @@ class DeliveryEngine:
     def _lang(self, language: str | None, telegram_language: str | None) -> Lang:
         return pick_language(language, telegram_language, self._settings.default_language)
 
-    def _release_payload(self, release: Release, lang: Lang, stars: int | None) -> _Payload:
+    def _release_payload(
+        self, release: Release, lang: Lang, stars: int | None
+    ) -> tuple[_Part, ...]:
         key = (release.id, release.revision, lang, stars)
         payload = self._payloads.get(key)
         if payload is None:
             if len(self._payloads) > 256:
                 self._payloads.clear()
             view = render.release_view(release, lang, my_stars=stars)
-            payload = _payload(
-                view.text,
-                view.keyboard,
-                photo=view.photo,
-                short_caption=view.short_caption,
-                paid=self.paid,
+            payload = _encoded(
+                view_calls(
+                    view.text,
+                    view.keyboard,
+                    photo=view.photo,
+                    short_caption=view.short_caption,
+                    paid=self.paid,
+                )
             )
             self._payloads[key] = payload
         return payload
@@ -704,9 +692,12 @@ class DeliveryEngine:
             rendered = await render_digest(self._db, job.digest_id, lang)
             # A digest links many releases: a preview of the first one would misrepresent it,
             # as /digest and its pages (handlers/digests.py) also turn previews off.
-            payload = _payload(rendered.text, rendered.keyboard, paid=self.paid, preview=False)
+            payload = _encoded(
+                view_calls(rendered.text, rendered.keyboard, paid=self.paid, preview=False)
+            )
         first = job.message_id
-        parts = payload.parts if first is None else (payload.text,)
+        # A photo already sent (its id stored): only the text after it is left to send.
+        parts = payload if first is None else payload[1:]
         ids: list[int] = []
         chat_paced = False
         for part in parts:

@@ -207,7 +207,7 @@ def subscriber_counts(counts: SubscriberCounts, lang: Lang) -> Html:
 # A release is one message: the title in bold, the summary, a link to the full text and the
 # rating row. With a photo, the whole text rides as the caption when it fits 1024 characters;
 # otherwise the photo goes first with the title as its caption and the text follows as its
-# own message carrying the rating row (`bot.delivery.send_view` sends either shape).
+# own message carrying the rating row (`bot.delivery.view_calls` turns either shape into calls).
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

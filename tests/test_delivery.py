@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
+import pytest
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.delivery import view_calls
 from storage import deliveries, subscribers
 from storage.db import Database
 from tests.delivery_kit import add_readers, copies, draft, running_engine, wait_status
@@ -172,3 +177,37 @@ async def test_failures_after_the_last_retry_are_kept_with_the_error(
         "Bad Gateway",
     }
     assert emulator.status_counts[500] + emulator.status_counts[502] == 9
+
+
+STARS = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="1", callback_data="r")]])
+
+
+@pytest.mark.parametrize(
+    ("photo", "short_caption", "methods", "as_caption"),
+    [
+        (None, None, ["sendMessage"], False),
+        ("PHOTO", None, ["sendPhoto"], True),
+        ("PHOTO", "Title", ["sendPhoto", "sendMessage"], False),
+    ],
+)
+def test_one_rule_decides_a_views_calls(
+    photo: str | None, short_caption: str | None, methods: list[str], *, as_caption: bool
+) -> None:
+    plan = view_calls("<b>Title</b>", STARS, photo=photo, short_caption=short_caption, paid=True)
+    assert [method for method, _ in plan.calls] == methods
+    assert plan.as_caption is as_caption
+    fields: list[dict[str, Any]] = [fields for _, fields in plan.calls]
+    # The stars ride on the last message only; every call is paid and in HTML.
+    assert ["reply_markup" in f for f in fields] == [False] * (len(fields) - 1) + [True]
+    assert all(f["allow_paid_broadcast"] and f["parse_mode"] == "HTML" for f in fields)
+    if photo is not None:
+        assert fields[0]["photo"] == photo
+        assert fields[0]["caption"] == (short_caption or "<b>Title</b>")
+
+
+def test_digests_go_without_a_link_preview_and_unpaid_calls_say_nothing() -> None:
+    (call,) = view_calls("Digest", None, preview=False).calls
+    assert call == (
+        "sendMessage",
+        {"text": "Digest", "parse_mode": "HTML", "link_preview_options": {"is_disabled": True}},
+    )
