@@ -570,7 +570,7 @@ class DeliveryEngine:
         """Queue the release for every active as-they-come reader and start sending; progress
         goes to `report_chat_id`. Returns how many readers it was queued for."""
         count = await deliveries.enqueue_release(
-            self._db, release_id, report_chat_id=report_chat_id, now=self._clock()
+            self._db, release_id, report_chat_id=report_chat_id, clock=self._clock
         )
         self._retracted.discard(release_id)
         logger.info("Release %d queued for %d readers", release_id, count)

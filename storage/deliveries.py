@@ -9,7 +9,7 @@ message id: `cancelled` in the counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -154,11 +154,15 @@ Outcome = Delivered | Retry | Final
 
 
 async def enqueue_release(
-    db: Database, release_id: int, *, report_chat_id: int | None, now: float
+    db: Database, release_id: int, *, report_chat_id: int | None, clock: Callable[[], float]
 ) -> int:
     """Queue one delivery per active, unpaused, as-they-come subscriber and mark the release
     `sending`, all in one transaction; return how many were queued."""
     async with db.transaction() as connection:
+        # The publication time is read once the write lock is held: a digest run that closed
+        # its window before this commit then has an earlier end than this release, which falls
+        # in the reader's next window instead of between two.
+        now = clock()
         async with connection.execute(
             "UPDATE releases SET status = 'sending', published_at = ?, "
             "report_chat_id = COALESCE(?, report_chat_id) "

@@ -47,7 +47,7 @@ async def test_sigkill_mid_broadcast_then_restart_reaches_everyone(
     emulator.add_user(STAFF_ID, first_name="Editor")
     readers = await add_readers(db, emulator, range(1, READERS + 1))
     release = await draft(db)
-    await deliveries.enqueue_release(db, release.id, report_chat_id=STAFF_ID, now=time.time())
+    await deliveries.enqueue_release(db, release.id, report_chat_id=STAFF_ID, clock=time.time)
     emulator.fault_methods = {"sendMessage"}
 
     def delivered() -> int:

@@ -52,7 +52,7 @@ async def publish(pressroom: Pressroom, title: str, at: datetime) -> int:
         author_id=STAFF_ID,
         now=at.timestamp(),
     )
-    await enqueue_release(pressroom.db, draft.id, report_chat_id=None, now=at.timestamp())
+    await enqueue_release(pressroom.db, draft.id, report_chat_id=None, clock=at.timestamp)
     engine: DeliveryEngine = pressroom.dispatcher["delivery"]
     engine.wake()
     return draft.id

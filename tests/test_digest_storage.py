@@ -51,7 +51,7 @@ async def publish(db: Database, title: str, at: datetime, *, summary: str = "") 
         author_id=1000,
         now=at.timestamp(),
     )
-    await enqueue_release(db, draft.id, report_chat_id=None, now=at.timestamp())
+    await enqueue_release(db, draft.id, report_chat_id=None, clock=at.timestamp)
     return draft.id
 
 
