@@ -24,6 +24,7 @@ from bot.delivery import DeliveryEngine, connection_limit
 from bot.i18n import LANGUAGES, Text
 from bot.middleware import ReaderMiddleware
 from storage.db import Database
+from storage.dialogs import DialogStorage
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ def build_bot(settings: Settings) -> Bot:
 
 def build_dispatcher(settings: Settings) -> Dispatcher:
     """The Dispatcher with routers, middleware and start-up/shutdown hooks."""
-    dispatcher = Dispatcher(settings=settings)
+    # Staff dialogs live in SQLite (attached at start-up), so a restart mid-dialog keeps them.
+    dialogs = DialogStorage()
+    dispatcher = Dispatcher(storage=dialogs, settings=settings, dialogs=dialogs)
     dispatcher.update.outer_middleware(ReaderMiddleware())
     dispatcher.include_routers(*handlers.routers())
     dispatcher.startup.register(on_startup)
@@ -63,10 +66,13 @@ def freeze_imports() -> None:
     gc.freeze()
 
 
-async def on_startup(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> None:
+async def on_startup(
+    dispatcher: Dispatcher, bot: Bot, settings: Settings, dialogs: DialogStorage
+) -> None:
     """Open the database, publish the command menus, start background work."""
     freeze_imports()
     dispatcher["db"] = await Database.open(settings.database_path)
+    await dialogs.attach(dispatcher["db"])
     dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings)
     await dispatcher["delivery"].start()
     digest_job = digests.DigestJob(

@@ -100,4 +100,18 @@ ALTER TABLE deliveries ADD COLUMN digest_id INTEGER REFERENCES digests (id);
 CREATE UNIQUE INDEX deliveries_digest ON deliveries (digest_id) WHERE digest_id IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_SUBSCRIBERS, V2_RELEASES_VOTES_DELIVERIES, V3_DIGESTS)
+V4_DIALOGS = """
+CREATE TABLE dialogs (
+    key TEXT PRIMARY KEY,
+    state TEXT,
+    data TEXT NOT NULL DEFAULT '{}',
+    updated_at REAL NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    V1_SUBSCRIBERS,
+    V2_RELEASES_VOTES_DELIVERIES,
+    V3_DIGESTS,
+    V4_DIALOGS,
+)

@@ -98,6 +98,20 @@ async def test_quick_form_link_alone_on_the_last_line_and_a_photo(pressroom: Pre
     assert photo.view.buttons[0]["text"] == "1 ★"
 
 
+async def test_a_restart_mid_dialog_keeps_what_staff_typed(pressroom: Pressroom) -> None:
+    await pressroom.say(STAFF_ID, "/post")
+    ask = await pressroom.say(STAFF_ID, "Volga Motors opens Kazan plant")
+    assert ask.content == texts.POST_ASK_BODY.en
+    await pressroom.restart()
+    ask = await pressroom.say(STAFF_ID, BODY)
+    assert ask.content.startswith("A link to the full text?")
+    preview = await preview_after(pressroom, pressroom.emulator.send_text(STAFF_ID, LINK))
+    assert preview.view.spans("bold") == ["Volga Motors opens Kazan plant"]
+    assert preview.release.link == LINK
+    # The dialog ended with the draft: nothing of it is left to resurface later.
+    assert await pressroom.db.fetchall("SELECT key FROM dialogs") == []
+
+
 async def test_dialog_takes_a_photo_or_a_forwarded_post(pressroom: Pressroom) -> None:
     reader = (await readers(pressroom, 21))[0]
     await pressroom.say(STAFF_ID, "/post")
