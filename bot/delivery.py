@@ -205,39 +205,16 @@ async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Se
     as a new message; a copy whose text follows the photo keeps that shape. Returns where the
     view now is.
     """
+    if sent.as_caption and view.short_caption is None:
+        await _edit_caption(bot, chat_id, sent.message_id, view.text, view.keyboard)
+        return sent
+    if view.short_caption is not None and (sent.as_caption or sent.extra_message_id is not None):
+        await _edit_caption(bot, chat_id, sent.message_id, view.short_caption)
     if sent.as_caption:
-        if view.short_caption is None:
-            await unchanged_ok(
-                bot.edit_message_caption(
-                    chat_id=chat_id,
-                    message_id=sent.message_id,
-                    caption=view.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=view.keyboard,
-                )
-            )
-            return sent
-        await unchanged_ok(
-            bot.edit_message_caption(
-                chat_id=chat_id,
-                message_id=sent.message_id,
-                caption=view.short_caption,
-                parse_mode=ParseMode.HTML,
-            )
-        )
         text = await bot.send_message(
             chat_id, view.text, parse_mode=ParseMode.HTML, reply_markup=view.keyboard
         )
         return Sent(sent.message_id, text.message_id)
-    if sent.extra_message_id is not None and view.short_caption is not None:
-        await unchanged_ok(
-            bot.edit_message_caption(
-                chat_id=chat_id,
-                message_id=sent.message_id,
-                caption=view.short_caption,
-                parse_mode=ParseMode.HTML,
-            )
-        )
     target = sent.message_id if sent.extra_message_id is None else sent.extra_message_id
     await unchanged_ok(
         bot.edit_message_text(
@@ -249,6 +226,24 @@ async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Se
         )
     )
     return sent
+
+
+async def _edit_caption(
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    caption: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    await unchanged_ok(
+        bot.edit_message_caption(
+            chat_id=chat_id,
+            message_id=message_id,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+    )
 
 
 async def unchanged_ok(call: Awaitable[Message | bool]) -> None:
