@@ -201,15 +201,15 @@ async def send_view(bot: Bot, chat_id: int, view: ReleaseView, *, paid: bool = F
 async def edit_view(bot: Bot, chat_id: int, sent: Sent, view: ReleaseView) -> Sent:
     """Show `view` in messages sent earlier; "message is not modified" counts as done.
 
-    A caption copy whose new text no longer fits a caption gets the short caption and the text
-    as a new message; a copy whose text follows the photo keeps that shape. Returns where the
-    view now is.
+    A caption copy whose new text no longer fits a caption gets the title as caption and the
+    text as a new message; a copy whose text follows the photo keeps that shape, its photo
+    captioned with the (maybe new) title. Returns where the view now is.
     """
     if sent.as_caption and view.short_caption is None:
         await _edit_caption(bot, chat_id, sent.message_id, view.text, view.keyboard)
         return sent
-    if view.short_caption is not None and (sent.as_caption or sent.extra_message_id is not None):
-        await _edit_caption(bot, chat_id, sent.message_id, view.short_caption)
+    if sent.as_caption or sent.extra_message_id is not None:
+        await _edit_caption(bot, chat_id, sent.message_id, view.title)
     if sent.as_caption:
         text = await bot.send_message(
             chat_id, view.text, parse_mode=ParseMode.HTML, reply_markup=view.keyboard

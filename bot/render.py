@@ -225,13 +225,19 @@ _LINK = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class ReleaseView:
-    """A release as readers and staff see it; `short_caption` is set when the text is too
-    long for a photo caption (then the photo carries it and `text` follows)."""
+    """A release as readers and staff see it: `text` with the rating row, and `photo` if any.
+    `title` (in bold) is the photo's caption whenever the text follows the photo."""
 
     text: Html
     keyboard: InlineKeyboardMarkup
+    title: Html
     photo: str | None = None
-    short_caption: Html | None = None
+    fits_caption: bool = True
+
+    @property
+    def short_caption(self) -> Html | None:
+        """The photo's caption when the text is too long to be it (the text then follows)."""
+        return None if self.photo is None or self.fits_caption else self.title
 
 
 def is_link(value: str) -> bool:
@@ -331,9 +337,9 @@ def release_view(release: Release, lang: Lang, *, my_stars: int | None = None) -
         visible += 2 + visible_length(label)
     text = Html("\n\n".join(parts))
     keyboard = rating_keyboard(release.id, my_stars)
-    if release.photo_file_id is None or visible <= CAPTION_LIMIT:
-        return ReleaseView(text, keyboard, release.photo_file_id)
-    return ReleaseView(text, keyboard, release.photo_file_id, short_caption=bold(title))
+    return ReleaseView(
+        text, keyboard, bold(title), release.photo_file_id, fits_caption=visible <= CAPTION_LIMIT
+    )
 
 
 # --- Releases for staff --------------------------------------------------------------------

@@ -84,6 +84,24 @@ async def test_photo_copies_are_edited_in_the_shape_they_were_sent(
         assert text.spans("bold") == ["Long one, edited"] and text.buttons
 
 
+async def test_a_photo_copy_sent_apart_keeps_its_shape_and_shows_the_new_title(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    # The edit makes the text short enough for a caption; the copy stays photo + text, and the
+    # photo's caption (the title) must not go on showing the old title.
+    (reader,) = await add_readers(db, emulator, [1])
+    apart = await draft(db, title="Long one", summary=LONG_SUMMARY, photo=PHOTO)
+    async with running_engine(emulator, db, tmp_path) as engine:
+        await engine.publish(apart.id, report_chat_id=None)
+        await wait_status(db, apart.id, "sent")
+        await releases.update_text(db, apart.id, title="Short one", summary="Now it is short.")
+        assert await engine.edit(apart.id) == 1
+    photo_title, text = emulator.messages(reader)
+    assert photo_title.photo and photo_title.caption == "Short one" and not photo_title.buttons
+    assert text.spans("bold") == ["Short one"] and "Now it is short." in text.content
+    assert text.buttons
+
+
 async def test_readers_see_exactly_what_the_staff_preview_showed(
     emulator: Emulator, db: Database, tmp_path: Path
 ) -> None:
