@@ -8,10 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import aiogram.types
-
-from bot.lazy_types import import_aiogram
-
 ROOT = Path(__file__).resolve().parents[1]
 
 # Run in a fresh interpreter: this process has long since imported aiogram.
@@ -99,7 +95,30 @@ def test_deferred_models_build_on_first_use() -> None:
     assert _probe("--first-use")["first_use"] == ["hello", 42, "D"]
 
 
-def test_importing_again_changes_nothing() -> None:
-    before = aiogram.types.Message.__pydantic_complete__
-    import_aiogram()
-    assert aiogram.types.Message.__pydantic_complete__ == before
+AIOGRAM_FIRST = """
+import json
+import aiogram.types as types
+import bot  # too late to defer anything: aiogram has built its models already
+from bot.lazy_types import import_aiogram
+
+import_aiogram()
+print(json.dumps({
+    "message_built": types.Message.__pydantic_complete__,
+    "namespaces_given": sum(
+        1 for name in types.__all__
+        if getattr(getattr(types, name), "__pydantic_parent_namespace__", None) is not None
+    ),
+}))
+"""
+
+
+def test_aiogram_imported_before_the_bot_is_left_as_aiogram_built_it() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", AIOGRAM_FIRST],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=50,
+    )
+    assert json.loads(result.stdout) == {"message_built": True, "namespaces_given": 0}
