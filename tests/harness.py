@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,11 +74,22 @@ class Pressroom:
         self.emulator.add_user(user_id, first_name=name, language_code=language)
         return user_id
 
+    async def new_messages(
+        self, chat_id: int, action: Awaitable[object], count: int = 1
+    ) -> list[StoredMessage]:
+        """Run `action` and wait for `count` new bot messages in the chat; return the new ones.
+        Deleted messages count on both sides, so a chat with retracted copies is no trap."""
+        before = len(self.emulator.messages(chat_id, include_deleted=True))
+        await action
+        await self.emulator.wait_for(
+            lambda: len(self.emulator.messages(chat_id, include_deleted=True)) >= before + count,
+            10,
+        )
+        return self.emulator.messages(chat_id, include_deleted=True)[before:]
+
     async def say(self, user_id: int, text: str, *, replies: int = 1) -> StoredMessage:
         """Send `text` as that user and return the last of the `replies` it gets."""
-        before = len(self.emulator.messages(user_id, include_deleted=True))
-        await self.emulator.send_text(user_id, text)
-        got = await self.emulator.wait_for_messages(user_id, before + replies, timeout=10)
+        got = await self.new_messages(user_id, self.emulator.send_text(user_id, text), replies)
         return got[-1]
 
     async def press(self, user_id: int, message: StoredMessage, label: str) -> CallbackAnswer:

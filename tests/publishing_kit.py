@@ -34,22 +34,9 @@ async def readers(pressroom: Pressroom, *ids: int, language: str = "en") -> list
     return list(ids)
 
 
-async def new_messages(
-    pressroom: Pressroom, chat_id: int, action: Awaitable[object], count: int
-) -> list[StoredMessage]:
-    """Wait for `count` new bot messages in a chat after `action` (an awaitable) ran."""
-    before = len(pressroom.emulator.messages(chat_id, include_deleted=True))
-    await action
-    await pressroom.emulator.wait_for(
-        lambda: len(pressroom.emulator.messages(chat_id, include_deleted=True)) >= before + count,
-        10,
-    )
-    return pressroom.emulator.messages(chat_id, include_deleted=True)[before:]
-
-
 async def preview_after(pressroom: Pressroom, action: Awaitable[object]) -> Preview:
     """Run `action` (the last /post step) and collect the preview and its controls."""
-    got = await new_messages(pressroom, STAFF_ID, action, 2)
+    got = await pressroom.new_messages(STAFF_ID, action, 2)
     view, controls = got[-2], got[-1]
     latest = await releases.recent(pressroom.db, 1)
     assert latest, "no draft was saved"
@@ -66,11 +53,17 @@ async def publish(
 ) -> tuple[Release, dict[int, StoredMessage]]:
     """Post with the quick form, press Publish now, and wait until `audience` got it."""
     preview = await post(pressroom, text)
+    before = {r: len(pressroom.emulator.messages(r, include_deleted=True)) for r in audience}
     answer = await pressroom.press(STAFF_ID, preview.controls, "Publish now")
     assert answer.text is None, answer.text
-    got = {}
-    for reader in audience:
-        got[reader] = (await pressroom.emulator.wait_for_messages(reader, 2, timeout=10))[-1]
+
+    def arrived() -> bool:
+        return all(
+            len(pressroom.emulator.messages(r, include_deleted=True)) > before[r] for r in audience
+        )
+
+    await pressroom.emulator.wait_for(arrived, 10)
+    got = {r: pressroom.emulator.messages(r, include_deleted=True)[before[r]] for r in audience}
     # The engine's final report closes the staff chat's part: later replies come after it.
     report = f"/release {preview.release.id}"
     await pressroom.emulator.wait_for(

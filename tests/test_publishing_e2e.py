@@ -12,7 +12,7 @@ import pytest
 from bot import texts
 from storage import releases, subscribers, votes
 from tests.harness import STAFF_ID, Pressroom
-from tests.publishing_kit import BODY, new_messages, post, preview_after, publish, readers
+from tests.publishing_kit import BODY, post, preview_after, publish, readers
 
 LINK = "https://volga.example/news/kazan-plant"
 
@@ -116,26 +116,22 @@ async def test_dialog_takes_a_photo_or_a_forwarded_post(pressroom: Pressroom) ->
     reader = (await readers(pressroom, 21))[0]
     await pressroom.say(STAFF_ID, "/post")
     await pressroom.say(STAFF_ID, "Plant opens")
-    before = len(pressroom.emulator.messages(STAFF_ID))
-    await pressroom.emulator.send_photo(STAFF_ID, caption=BODY)
-    await pressroom.emulator.wait_for_messages(STAFF_ID, before + 1)
+    await pressroom.new_messages(STAFF_ID, pressroom.emulator.send_photo(STAFF_ID, caption=BODY))
     photo = await preview_after(pressroom, pressroom.emulator.send_text(STAFF_ID, "skip"))
     assert photo.release.photo_file_id and photo.release.body == BODY
     assert photo.view.photo and "electric vans" in photo.view.content
 
     await pressroom.say(STAFF_ID, "/post")
     await pressroom.say(STAFF_ID, "Forwarded news")
-    before = len(pressroom.emulator.messages(STAFF_ID))
-    await pressroom.emulator.send_forward(STAFF_ID, BODY)
-    await pressroom.emulator.wait_for_messages(STAFF_ID, before + 1)
+    await pressroom.new_messages(STAFF_ID, pressroom.emulator.send_forward(STAFF_ID, BODY))
     forwarded = await preview_after(pressroom, pressroom.emulator.send_text(STAFF_ID, "-"))
     assert forwarded.release.body == BODY and forwarded.release.link is None
     assert forwarded.release.photo_file_id is None
 
     # A photo captioned just "/post" starts the dialog and is not forgotten.
-    before = len(pressroom.emulator.messages(STAFF_ID))
-    await pressroom.emulator.send_photo(STAFF_ID, caption="/post")
-    await pressroom.emulator.wait_for_messages(STAFF_ID, before + 1)
+    await pressroom.new_messages(
+        STAFF_ID, pressroom.emulator.send_photo(STAFF_ID, caption="/post")
+    )
     await pressroom.say(STAFF_ID, "Photo first")
     await pressroom.say(STAFF_ID, BODY)
     late = await preview_after(pressroom, pressroom.emulator.send_text(STAFF_ID, "skip"))
@@ -198,8 +194,7 @@ async def test_schedule(
     pressroom.user(STAFF_ID, language=language)
     reader = (await readers(pressroom, 31))[0]
     preview = await post(pressroom, f"Plant opens\n{BODY}")
-    ask = await new_messages(
-        pressroom,
+    ask = await pressroom.new_messages(
         STAFF_ID,
         pressroom.press(STAFF_ID, preview.controls, preview.controls.buttons[1]["text"]),
         1,
@@ -224,8 +219,8 @@ async def test_schedule(
     assert tomorrow in pressroom.current(preview.controls).content
 
     # /release N brings back the preview and the controls of a scheduled release.
-    again = await new_messages(
-        pressroom, STAFF_ID, pressroom.emulator.send_text(STAFF_ID, f"/release {stored.id}"), 2
+    again = await pressroom.new_messages(
+        STAFF_ID, pressroom.emulator.send_text(STAFF_ID, f"/release {stored.id}"), 2
     )
     assert again[0].content == preview.view.content and tomorrow in again[1].content
 
@@ -238,14 +233,14 @@ async def test_schedule(
 
 async def test_edit_summary_on_the_preview(pressroom: Pressroom) -> None:
     preview = await post(pressroom, f"Plant opens\n{BODY}\n{LINK}")
-    ask = await new_messages(
-        pressroom, STAFF_ID, pressroom.press(STAFF_ID, preview.controls, "Edit summary"), 1
+    ask = await pressroom.new_messages(
+        STAFF_ID, pressroom.press(STAFF_ID, preview.controls, "Edit summary"), 1
     )
     assert ask[0].content.startswith("Send the new summary of release #1 (up to 4,")
     too_long = await pressroom.say(STAFF_ID, "Word " * 900)
     assert too_long.content.startswith("Too long: 4,499 characters")
-    new = await new_messages(
-        pressroom, STAFF_ID, pressroom.emulator.send_text(STAFF_ID, "A <new> summary & more."), 3
+    new = await pressroom.new_messages(
+        STAFF_ID, pressroom.emulator.send_text(STAFF_ID, "A <new> summary & more."), 3
     )
     assert new[0].content == texts.EDITED_DRAFT.en.format(id=1)
     assert new[1].content == "Plant opens\n\nA <new> summary & more.\n\nFull text: volga.example"
@@ -314,10 +309,10 @@ async def test_edit_updates_every_delivered_copy(pressroom: Pressroom) -> None:
 
     choice = await pressroom.say(STAFF_ID, f"/edit {release.id}")
     assert [b["text"] for b in choice.buttons] == ["Title", "Summary", "Link"]
-    ask = await new_messages(pressroom, STAFF_ID, pressroom.press(STAFF_ID, choice, "Title"), 1)
+    ask = await pressroom.new_messages(STAFF_ID, pressroom.press(STAFF_ID, choice, "Title"), 1)
     assert ask[0].content.startswith("Send the new title of release #1")
-    replies = await new_messages(
-        pressroom, STAFF_ID, pressroom.emulator.send_text(STAFF_ID, "Plant opens early"), 2
+    replies = await pressroom.new_messages(
+        STAFF_ID, pressroom.emulator.send_text(STAFF_ID, "Plant opens early"), 2
     )
     assert replies[0].content.startswith("Release #1 is updated (revision 2).")
     assert replies[1].content == "Release #1: 2 delivered copies now show revision 2."
@@ -327,8 +322,8 @@ async def test_edit_updates_every_delivered_copy(pressroom: Pressroom) -> None:
     assert pressroom.current(got[first]).button("✓ 4 ★")
 
     await pressroom.press(STAFF_ID, choice, "Link")
-    replies = await new_messages(
-        pressroom, STAFF_ID, pressroom.emulator.send_text(STAFF_ID, "-"), 2
+    replies = await pressroom.new_messages(
+        STAFF_ID, pressroom.emulator.send_text(STAFF_ID, "-"), 2
     )
     assert "revision 3" in replies[1].content
     assert "Full text" not in pressroom.current(got[second]).content
