@@ -79,7 +79,7 @@ async def on_startup(
         dispatcher["db"], default_zone=settings.timezone, engine=dispatcher["delivery"]
     )
     dispatcher["digest_job"] = digest_job
-    dispatcher["scheduler"] = digest_job.start()
+    digest_job.start()
     await publish_commands(bot, settings)
     if not settings.use_webhook:
         # The webhook itself is registered once the server listens (see _serve_webhook).
@@ -90,7 +90,6 @@ async def on_startup(
 
 async def on_shutdown(dispatcher: Dispatcher) -> None:
     """Stop background work and close the database."""
-    dispatcher.workflow_data.pop("scheduler", None)
     digest_job: digests.DigestJob | None = dispatcher.workflow_data.pop("digest_job", None)
     if digest_job is not None:
         await digest_job.stop()

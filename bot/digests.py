@@ -108,8 +108,8 @@ def ranked(entries: Iterable[Entry]) -> list[Entry]:
 
 
 @lru_cache(maxsize=1024)
-def _first_sentence(release_id: int, revision: int, summary: str, body: str, language: str) -> str:
-    # Keyed by revision too: an edited summary must not keep showing its old first sentence.
+def _first_sentence(summary: str, body: str, language: str) -> str:
+    # Keyed by the text itself, so an edited summary never shows its old first sentence.
     if summary.strip():
         lang = language if language in ("ru", "en") else detect_language(summary)
         sentences = split_sentences(summary, lang)
@@ -119,7 +119,7 @@ def _first_sentence(release_id: int, revision: int, summary: str, body: str, lan
 
 def one_line(entry: Entry) -> str:
     """A release in one sentence: the stored summary's first, else one summarized from the body."""
-    return _first_sentence(entry.id, entry.revision, entry.summary, entry.body, entry.language)
+    return _first_sentence(entry.summary, entry.body, entry.language)
 
 
 def items(entries: Iterable[Entry]) -> list[DigestItem]:
@@ -244,7 +244,7 @@ class DigestJob:
         if not task.cancelled() and task.exception() is not None:
             logger.error("The digest run failed", exc_info=task.exception())
 
-    def start(self) -> AsyncIOScheduler:
+    def start(self) -> None:
         """Start an `AsyncIOScheduler` with the job (call inside the running loop)."""
         zones = [self._default_zone, *(zone for zone, _ in texts.TIME_ZONES)]
         now = datetime.now(UTC)
@@ -261,7 +261,6 @@ class DigestJob:
         )
         scheduler.start()
         self.scheduler = scheduler
-        return scheduler
 
     async def stop(self) -> None:
         """Stop the scheduler and wait for a run in progress."""

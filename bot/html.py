@@ -23,11 +23,6 @@ def bold(value: object) -> Html:
     return Html(f"<b>{escape(value)}</b>")
 
 
-def italic(value: object) -> Html:
-    """`<i>` around escaped text."""
-    return Html(f"<i>{escape(value)}</i>")
-
-
 def link(url: str, label: object) -> Html:
     """An `<a href>` link with escaped URL and label."""
     return Html(f'<a href="{escape(url)}">{escape(label)}</a>')

@@ -416,7 +416,7 @@ async def _retract(
     lang: Lang,
 ) -> None:
     if not await _retractable(db, release):
-        await query.answer(await _not_retractable(db, release, lang), show_alert=True)
+        await query.answer(_not_retractable(release, lang), show_alert=True)
         return
     await _replace(bot, control, texts.RETRACTING(lang, id=release.id))
     await query.answer()
@@ -445,7 +445,7 @@ async def _retractable(db: Database, release: Release) -> bool:
     return release.status == "retracted" and (await deliveries.stats(db, release.id)).sent > 0
 
 
-async def _not_retractable(db: Database, release: Release, lang: Lang) -> Html:
+def _not_retractable(release: Release, lang: Lang) -> Html:
     if release.status == "retracted":
         return texts.ALREADY_RETRACTED(lang, id=release.id)
     status = render.status_name(release, lang)
@@ -703,7 +703,7 @@ async def retract(message: Message, command: CommandObject, db: Database, lang: 
     if release is None:
         return
     if not await _retractable(db, release):
-        await message.answer(await _not_retractable(db, release, lang))
+        await message.answer(_not_retractable(release, lang))
         return
     view = render.retract_question(release, lang)
     await message.answer(view.text, reply_markup=view.keyboard)

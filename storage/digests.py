@@ -79,7 +79,6 @@ class Entry:
     link: str | None
     language: str
     published_at: float
-    revision: int
     vote_count: int
     vote_sum: int
 
@@ -238,7 +237,7 @@ async def of_reader(db: Database, chat_id: int) -> list[Digest]:
 
 _ENTRY_COLUMNS = (
     "id, title, summary, CASE WHEN TRIM(summary) = '' THEN body ELSE '' END AS body, link, "
-    "language, published_at, revision, vote_count, vote_sum"
+    "language, published_at, vote_count, vote_sum"
 )
 
 
@@ -251,7 +250,6 @@ def _entry(row: aiosqlite.Row) -> Entry:
         link=row["link"],
         language=row["language"],
         published_at=row["published_at"],
-        revision=row["revision"],
         vote_count=row["vote_count"],
         vote_sum=row["vote_sum"],
     )

@@ -11,7 +11,6 @@ import aiosqlite
 from storage.db import Database
 
 Status = Literal["draft", "scheduled", "sending", "sent", "retracted"]
-STATUSES: tuple[Status, ...] = ("draft", "scheduled", "sending", "sent", "retracted")
 # Drafts and scheduled releases have reached no one yet: staff may publish, schedule or drop them.
 UNPUBLISHED: frozenset[str] = frozenset({"draft", "scheduled"})
 # Readers hold copies of these: they may rate them, staff may edit or retract them.
@@ -214,11 +213,3 @@ async def due_scheduled(db: Database, now: float) -> list[Release]:
         (now,),
     )
     return [_release(row) for row in rows]
-
-
-async def next_scheduled(db: Database) -> float | None:
-    """When the earliest scheduled release is due, or None when nothing is scheduled."""
-    row = await db.fetchone(
-        "SELECT MIN(scheduled_at) AS at FROM releases WHERE status = 'scheduled'"
-    )
-    return None if row is None or row["at"] is None else float(row["at"])

@@ -218,7 +218,6 @@ def entry(release_id: int, count: int, total: int, published_at: float = 0.0) ->
         link=None,
         language="en",
         published_at=published_at,
-        revision=1,
         vote_count=count,
         vote_sum=total,
     )
