@@ -84,7 +84,7 @@ async def on_startup(
     if not settings.use_webhook:
         # The webhook itself is registered once the server listens (see _serve_webhook).
         await bot.delete_webhook()
-        me = await bot.get_me()
+        me = await bot.me()
         logger.info("Pressroom @%s is polling for updates", me.username)
 
 
@@ -168,7 +168,7 @@ async def _serve_webhook(
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=dispatcher.resolve_used_update_types(),
         )
-        me = await bot.get_me()
+        me = await bot.me()
         logger.info("Pressroom @%s is receiving updates at %s", me.username, settings.webhook_url)
         await stop.wait()
     finally:

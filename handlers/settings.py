@@ -80,7 +80,8 @@ async def change(
     elif action not in NAVIGATION:
         await query.answer(texts.STALE_BUTTON(lang), show_alert=True)
         return
-    updated = await subscribers.get(db, chat_id)
+    # Unchanged, the row the middleware read for this update is still the current one.
+    updated = await subscribers.get(db, chat_id) if changed else subscriber
     assert updated is not None
     lang = pick_language(updated.language, updated.telegram_language, settings.default_language)
     navigation = action in NAVIGATION

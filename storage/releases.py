@@ -15,6 +15,8 @@ Status = Literal["draft", "scheduled", "sending", "sent", "retracted"]
 UNPUBLISHED: frozenset[str] = frozenset({"draft", "scheduled"})
 # Readers hold copies of these: they may rate them, staff may edit or retract them.
 PUBLISHED: frozenset[str] = frozenset({"sending", "sent"})
+# The same, as a condition on `releases.status` for queries.
+PUBLISHED_SQL = f"status IN ({', '.join(repr(status) for status in sorted(PUBLISHED))})"
 # SQLite integers are signed 64-bit; a larger id from a command or a button cannot exist.
 MAX_ID: Final = 2**63 - 1
 
@@ -114,17 +116,18 @@ async def create_draft(
     now: float,
 ) -> Release:
     """Save a new draft and return it."""
-    async with db.transaction() as connection:
-        cursor = await connection.execute(
+    async with (
+        db.transaction() as connection,
+        connection.execute(
             "INSERT INTO releases (title, body, summary, link, photo_file_id, language, "
-            "status, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
+            "status, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?) "
+            f"RETURNING {_COLUMNS}",
             (title, body, summary, link, photo_file_id, language, author_id, now),
-        )
-        release_id = cursor.lastrowid
-    assert release_id is not None
-    release = await get(db, release_id)
-    assert release is not None
-    return release
+        ) as cursor,
+    ):
+        row = await cursor.fetchone()
+    assert row is not None
+    return _release(row)
 
 
 async def update_text(
@@ -176,13 +179,17 @@ async def schedule(
     `report_chat_id` (if given); None if the release is past that stage."""
     if not valid_id(release_id):
         return None
-    changed = await db.write(
-        "UPDATE releases SET status = 'scheduled', scheduled_at = ?, "
-        "report_chat_id = COALESCE(?, report_chat_id) "
-        "WHERE id = ? AND status IN ('draft', 'scheduled')",
-        (at, report_chat_id, release_id),
-    )
-    return await get(db, release_id) if changed else None
+    async with (
+        db.transaction() as connection,
+        connection.execute(
+            "UPDATE releases SET status = 'scheduled', scheduled_at = ?, "
+            "report_chat_id = COALESCE(?, report_chat_id) "
+            f"WHERE id = ? AND status IN ('draft', 'scheduled') RETURNING {_COLUMNS}",
+            (at, report_chat_id, release_id),
+        ) as cursor,
+    ):
+        row = await cursor.fetchone()
+    return None if row is None else _release(row)
 
 
 async def discard(db: Database, release_id: int) -> bool:

@@ -64,6 +64,12 @@ class SubscriberCounts:
         """Everyone who ever subscribed."""
         return sum(self.by_status.values())
 
+    @property
+    def instant(self) -> int:
+        """Active readers who get each release as it comes (a digest besides or not)."""
+        mode = self.by_mode
+        return mode["instant"] + mode["instant+daily"] + mode["instant+weekly"]
+
 
 _COLUMNS = (
     "chat_id, first_name, username, telegram_language, language, status, instant, digest, "
@@ -113,8 +119,8 @@ async def subscribe(
             "SELECT status FROM subscribers WHERE chat_id = ?", (chat_id,)
         ) as cursor:
             previous = await cursor.fetchone()
-        await connection.execute(
-            """
+        async with connection.execute(
+            f"""
             INSERT INTO subscribers (chat_id, first_name, username, telegram_language,
                                      status, digest_since, created_at, updated_at)
             VALUES (?, ?, ?, ?, 'active', ?, ?, ?)
@@ -126,12 +132,13 @@ async def subscribe(
                 digest_since = CASE WHEN subscribers.status = 'active'
                     THEN subscribers.digest_since ELSE excluded.digest_since END,
                 updated_at = excluded.updated_at
+            RETURNING {_COLUMNS}
             """,
             (chat_id, first_name, username, telegram_language, now, now, now),
-        )
-    subscriber = await get(db, chat_id)
-    assert subscriber is not None
-    return subscriber, previous["status"] if previous else None
+        ) as cursor:
+            row = await cursor.fetchone()
+    assert row is not None
+    return _subscriber(row), previous["status"] if previous else None
 
 
 async def set_status(db: Database, chat_id: int, status: Status) -> bool:
