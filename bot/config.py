@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n import Lang
+
 # Telegram tokens look like "123456789:AAH..." (bot id, colon, 35 url-safe characters).
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
-
-Language = Literal["ru", "en"]
 
 
 class Settings(BaseSettings):
@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/pressroom.sqlite3")
     telegram_api_url: str = "https://api.telegram.org"
     timezone: str = "UTC"
-    default_language: Language = "en"
+    default_language: Lang = "en"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")

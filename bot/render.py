@@ -195,7 +195,7 @@ def subscriber_counts(counts: SubscriberCounts, lang: Lang) -> Html:
         unsubscribed=status["unsubscribed"],
         blocked=status["blocked"],
         gone=status["gone"],
-        instant=mode["instant"] + mode["instant+daily"] + mode["instant+weekly"],
+        instant=counts.instant,
         instant_digest=mode["instant+daily"] + mode["instant+weekly"],
         daily=mode["daily"],
         weekly=mode["weekly"],
@@ -300,6 +300,11 @@ def release_title(release: Release) -> str:
     return fit(one_line(release.title), TITLE_LIMIT) or f"#{release.id}"
 
 
+def short_title(release: Release) -> str:
+    """The title as a list row or a question names it: one line, within `SHORT_TITLE`."""
+    return fit(one_line(release.title), SHORT_TITLE)
+
+
 def _link_label(link: str, lang: Lang) -> str:
     host = urlsplit(link).hostname or ""
     if host and len(host) <= HOST_LIMIT:
@@ -372,7 +377,12 @@ def decimal(value: float, lang: Lang) -> str:
 
 def moment(timestamp: float, zone: ZoneInfo, lang: Lang) -> str:
     """A moment in the press centre's zone, in a form staff can type back to /post's Schedule."""
-    local = datetime.fromtimestamp(timestamp, zone)
+    return wall_clock(datetime.fromtimestamp(timestamp, zone), lang)
+
+
+def wall_clock(local: datetime, lang: Lang) -> str:
+    """A local date and time as `moment` writes it (also one the clocks skip, which no
+    timestamp can stand for)."""
     return local.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
 
 
@@ -439,7 +449,7 @@ def releases_list(rows: list[tuple[Release, DeliveryStats]], lang: Lang) -> Html
                 lang,
                 id=release.id,
                 status=status_name(release, lang),
-                title=fit(one_line(release.title), SHORT_TITLE),
+                title=short_title(release),
                 delivered=number(stats.delivered, lang),
                 failed=number(stats.failed, lang),
                 votes=_votes(release, lang),
@@ -523,7 +533,7 @@ def release_report(
 
 def edit_choice(release: Release, lang: Lang) -> Rendered:
     """The /edit N question: which part to replace."""
-    text = texts.EDIT_WHAT(lang, id=release.id, title=fit(one_line(release.title), SHORT_TITLE))
+    text = texts.EDIT_WHAT(lang, id=release.id, title=short_title(release))
     row = (
         _staff_button(texts.BUTTON_TITLE, ReleaseAction.EDIT_TITLE, release.id, lang)
         + _staff_button(texts.BUTTON_SUMMARY, ReleaseAction.EDIT_SUMMARY, release.id, lang)
@@ -534,9 +544,7 @@ def edit_choice(release: Release, lang: Lang) -> Rendered:
 
 def retract_question(release: Release, lang: Lang) -> Rendered:
     """The /retract N confirmation."""
-    text = texts.RETRACT_CONFIRM(
-        lang, id=release.id, title=fit(one_line(release.title), SHORT_TITLE)
-    )
+    text = texts.RETRACT_CONFIRM(lang, id=release.id, title=short_title(release))
     row = _staff_button(texts.BUTTON_RETRACT, ReleaseAction.RETRACT, release.id, lang)
     row += _staff_button(texts.BUTTON_KEEP, ReleaseAction.KEEP, release.id, lang)
     return Rendered(text, InlineKeyboardMarkup(inline_keyboard=[row]))
@@ -682,7 +690,7 @@ def delivery_progress(release: Release, stats: DeliveryStats, lang: Lang, *, sta
     return PROGRESS_TEXTS[state](
         lang,
         id=release.id,
-        title=fit(one_line(release.title), SHORT_TITLE),
+        title=short_title(release),
         delivered=number(stats.delivered, lang),
         total=number(stats.total, lang),
         blocked=number(stats.blocked + stats.gone, lang),
@@ -695,7 +703,7 @@ def delivery_report(release: Release, stats: DeliveryStats, seconds: float, lang
     return texts.DELIVERY_REPORT(
         lang,
         id=release.id,
-        title=fit(one_line(release.title), SHORT_TITLE),
+        title=short_title(release),
         delivered=number(stats.delivered, lang),
         total=number(stats.total, lang),
         duration=duration(seconds, lang),

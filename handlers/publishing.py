@@ -105,10 +105,20 @@ def _title_problem(title: str, lang: Lang) -> Html | None:
     return None
 
 
+async def _typed_link(message: Message, lang: Lang) -> tuple[bool, str | None]:
+    """The link staff typed, None for "skip" or "-"; (False, None) once told it is no link."""
+    answer = (message.text or "").strip()
+    if answer.lower() in SKIP_WORDS:
+        return True, None
+    if render.is_link(answer):
+        return True, answer
+    await message.answer(texts.LINK_INVALID(lang))
+    return False, None
+
+
 async def _audience(db: Database) -> int:
     """Readers who would get a release at once (active, not paused, not digest-only)."""
-    modes = (await subscribers.counts(db)).by_mode
-    return modes["instant"] + modes["instant+daily"] + modes["instant+weekly"]
+    return (await subscribers.counts(db)).instant
 
 
 async def _show_preview(
@@ -210,13 +220,8 @@ async def got_link(
     lang: Lang,
 ) -> None:
     """Dialog step 3: the link or "skip"; then the draft and its preview."""
-    answer = (message.text or "").strip()
-    if answer.lower() in SKIP_WORDS:
-        link = None
-    elif render.is_link(answer):
-        link = answer
-    else:
-        await message.answer(texts.LINK_INVALID(lang))
+    given, link = await _typed_link(message, lang)
+    if not given:
         return
     data = await state.get_data()
     await state.clear()
@@ -494,7 +499,7 @@ def _when_problem(error: WhenError, text: str, settings: Settings, lang: Lang) -
     if error.problem is Problem.NO_SUCH_DATE:
         return texts.WHEN_NO_SUCH_DATE(lang, text=render.fit(text, 100))
     if error.problem is Problem.NO_SUCH_TIME and error.moment is not None:
-        wall = error.moment.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
+        wall = render.wall_clock(error.moment, lang)
         return texts.WHEN_NO_SUCH_TIME(lang, when=wall, zone=zone.key)
     if error.problem is Problem.PAST:
         return texts.WHEN_PAST(lang, when=when, zone=zone.key)
@@ -558,13 +563,8 @@ async def got_new_link(
     lang: Lang,
 ) -> None:
     """A replacement link from /edit N, or "-" to remove it."""
-    answer = (message.text or "").strip()
-    if answer.lower() in SKIP_WORDS:
-        link = None
-    elif render.is_link(answer):
-        link = answer
-    else:
-        await message.answer(texts.LINK_INVALID(lang))
+    given, link = await _typed_link(message, lang)
+    if not given:
         return
     await _apply(message, state, bot, db, settings, delivery, lang, link=link)
 

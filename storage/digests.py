@@ -18,10 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import aiosqlite
 
 from storage.db import Database
+from storage.releases import PUBLISHED_SQL
 
 Frequency = Literal["daily", "weekly"]
-# Readers can rate and read these; a retracted release leaves every digest not yet sent.
-_PUBLISHED = "status IN ('sending', 'sent')"
 SCHEDULE_PAGE = 5_000
 
 
@@ -137,7 +136,7 @@ async def queue(db: Database, windows: Sequence[Window], *, now: float) -> Queue
     end = max(window.end for window in windows)
     async with db.transaction() as connection:
         async with connection.execute(
-            f"SELECT id, published_at FROM releases WHERE {_PUBLISHED} "
+            f"SELECT id, published_at FROM releases WHERE {PUBLISHED_SQL} "
             "AND published_at > ? AND published_at <= ? ORDER BY published_at, id",
             (start, end),
         ) as cursor:
@@ -262,7 +261,7 @@ async def entries(db: Database, release_ids: Sequence[int]) -> list[Entry]:
     # One JSON parameter rather than one per id: a long pause can make a window of thousands.
     rows = await db.fetchall(
         f"SELECT {_ENTRY_COLUMNS} FROM releases "
-        f"WHERE id IN (SELECT value FROM json_each(?)) AND {_PUBLISHED}",
+        f"WHERE id IN (SELECT value FROM json_each(?)) AND {PUBLISHED_SQL}",
         (json.dumps(list(release_ids)),),
     )
     return [_entry(row) for row in rows]
@@ -271,7 +270,7 @@ async def entries(db: Database, release_ids: Sequence[int]) -> list[Entry]:
 async def published_between(db: Database, start: float, end: float) -> list[Entry]:
     """Releases published in (`start`, `end`] and not retracted."""
     rows = await db.fetchall(
-        f"SELECT {_ENTRY_COLUMNS} FROM releases WHERE {_PUBLISHED} "
+        f"SELECT {_ENTRY_COLUMNS} FROM releases WHERE {PUBLISHED_SQL} "
         "AND published_at > ? AND published_at <= ?",
         (start, end),
     )

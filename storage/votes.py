@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.db import Database
-from storage.releases import PUBLISHED, valid_id
+from storage.releases import PUBLISHED_SQL, valid_id
 
 STARS = range(1, 6)
 
@@ -36,11 +36,9 @@ async def cast(db: Database, release_id: int, user_id: int, stars: int, now: flo
         raise ValueError(f"{stars} stars is outside 1-5")
     if not valid_id(release_id):
         raise NotVotable(release_id)
-    placeholders = ", ".join("?" for _ in PUBLISHED)
     async with db.transaction() as connection:
         async with connection.execute(
-            f"SELECT 1 FROM releases WHERE id = ? AND status IN ({placeholders})",
-            (release_id, *sorted(PUBLISHED)),
+            f"SELECT 1 FROM releases WHERE id = ? AND {PUBLISHED_SQL}", (release_id,)
         ) as cursor:
             if await cursor.fetchone() is None:
                 raise NotVotable(release_id)
