@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, LinkPreviewOptions
 from bot import digests, render, texts
 from bot.callbacks import DigestKind, DigestOpen, DigestPage
 from bot.delivery import send_view, unchanged_ok
-from bot.i18n import Lang
+from bot.i18n import Lang, Text
 from bot.render import Rendered
 from storage import releases, votes
 from storage.db import Database
@@ -34,7 +34,20 @@ async def show(message: Message, db: Database, subscriber: Subscriber | None, la
     else:
         since = subscriber.digest_since if subscriber.digest_since is not None else now
         kind, nothing = DigestKind.SO_FAR, texts.DIGEST_NOTHING_SINCE
-    view = await digests.render_window(db, kind, since, now, lang)
+    await _answer_window(message, db, kind, since, now, lang, nothing)
+
+
+async def _answer_window(
+    message: Message,
+    db: Database,
+    kind: DigestKind,
+    since: float,
+    until: float,
+    lang: Lang,
+    nothing: Text,
+) -> None:
+    """Answer with the window's first digest page, or `nothing` when it is empty."""
+    view = await digests.render_window(db, kind, since, until, lang)
     if view is None:
         await message.answer(nothing(lang))
         return
@@ -77,11 +90,9 @@ async def open_release(
 async def preview(message: Message, db: Database, lang: Lang) -> None:
     """Staff: what a daily digest reader would get if it went out now."""
     now = time.time()
-    view = await digests.render_window(db, DigestKind.PREVIEW, now - digests.DAY, now, lang)
-    if view is None:
-        await message.answer(texts.DIGEST_NOTHING_DAY(lang))
-        return
-    await message.answer(view.text, reply_markup=view.keyboard, link_preview_options=NO_PREVIEW)
+    await _answer_window(
+        message, db, DigestKind.PREVIEW, now - digests.DAY, now, lang, texts.DIGEST_NOTHING_DAY
+    )
 
 
 async def send_now(message: Message, digest_job: digests.DigestJob, lang: Lang) -> None:

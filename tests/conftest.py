@@ -11,13 +11,11 @@ from storage.db import Database
 from tests.emulator import Emulator
 from tests.harness import STAFF_ID, Pressroom, settings_for
 
-EMULATOR_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"
-
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     """A running Bot API emulator; the test fails if any request broke the Bot API spec."""
-    server = Emulator(EMULATOR_TOKEN)
+    server = Emulator()
     await server.start()
     try:
         yield server
