@@ -1,10 +1,25 @@
-"""Inline button data: one `CallbackData` factory per kind of button, each well within 64 bytes."""
+"""Inline buttons: one `CallbackData` factory per kind of button, each well within 64 bytes,
+and where a press came from."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+
+
+def pressed_in(query: CallbackQuery) -> int:
+    """The chat a button was pressed in; the presser's own chat when Telegram leaves the
+    message out (it does for buttons under messages in inline mode)."""
+    return query.message.chat.id if query.message is not None else query.from_user.id
+
+
+def pressed_on(query: CallbackQuery) -> Message | None:
+    """The message a button is under, or None when the bot cannot edit it (Telegram sends an
+    `InaccessibleMessage` for one deleted or otherwise out of the bot's reach)."""
+    message = query.message
+    return None if message is None or isinstance(message, InaccessibleMessage) else message
 
 
 class SettingsAction(StrEnum):

@@ -117,7 +117,7 @@ def _first_sentence(summary: str, body: str, language: str) -> str:
     return summarize(body, language=language if language in ("ru", "en") else None, sentences=1)
 
 
-def one_line(entry: Entry) -> str:
+def one_sentence(entry: Entry) -> str:
     """A release in one sentence: the stored summary's first, else one summarized from the body."""
     return _first_sentence(entry.summary, entry.body, entry.language)
 
@@ -128,7 +128,7 @@ def items(entries: Iterable[Entry]) -> list[DigestItem]:
         DigestItem(
             release_id=entry.id,
             title=entry.title,
-            line=one_line(entry),
+            line=one_sentence(entry),
             link=entry.link,
             vote_count=entry.vote_count,
             average=entry.average,

@@ -27,10 +27,10 @@ from bot.html import Html, bold, escape, link, visible_length
 from bot.i18n import LANGUAGES, Lang, Text, plural
 from storage.deliveries import DeliveryStats, Failure
 from storage.releases import Release
-from storage.subscribers import Digest, Subscriber, SubscriberCounts
+from storage.subscribers import DigestChoice, Subscriber, SubscriberCounts
 
 # Delivery choices of /settings, in button order: (instant, digest, paused).
-DELIVERY_CHOICES: tuple[tuple[Text, bool, Digest, bool], ...] = (
+DELIVERY_CHOICES: tuple[tuple[Text, bool, DigestChoice, bool], ...] = (
     (texts.BUTTON_INSTANT, True, "off", False),
     (texts.BUTTON_DAILY, False, "daily", False),
     (texts.BUTTON_WEEKLY, False, "weekly", False),
@@ -38,7 +38,7 @@ DELIVERY_CHOICES: tuple[tuple[Text, bool, Digest, bool], ...] = (
 )
 HOURS_PER_ROW = 6
 # "Digest too" choices for readers who take releases as they come, in button order.
-EXTRA_DIGESTS: tuple[tuple[Text, Digest], ...] = (
+EXTRA_DIGESTS: tuple[tuple[Text, DigestChoice], ...] = (
     (texts.BUTTON_ALSO_DAILY, "daily"),
     (texts.BUTTON_ALSO_WEEKLY, "weekly"),
 )

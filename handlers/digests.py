@@ -7,10 +7,10 @@ import time
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InaccessibleMessage, LinkPreviewOptions, Message
+from aiogram.types import CallbackQuery, LinkPreviewOptions, Message
 
 from bot import digests, render, texts
-from bot.callbacks import DigestKind, DigestOpen, DigestPage
+from bot.callbacks import DigestKind, DigestOpen, DigestPage, pressed_in, pressed_on
 from bot.delivery import send_view, unchanged_ok
 from bot.i18n import Lang, Text
 from bot.render import Rendered
@@ -25,7 +25,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 async def show(message: Message, db: Database, subscriber: Subscriber | None, lang: Lang) -> None:
     """The reader's digest as it stands now; their schedule does not move."""
-    if subscriber is None or subscriber.status != "active":
+    if subscriber is None or not subscriber.is_active:
         await message.answer(texts.NOT_SUBSCRIBED(lang))
         return
     now = time.time()
@@ -62,8 +62,8 @@ async def page(query: CallbackQuery, callback_data: DigestPage, db: Database, la
     )
     if view is None:
         view = Rendered(texts.DIGEST_ALL_RETRACTED(lang))
-    message = query.message
-    if message is not None and not isinstance(message, InaccessibleMessage):
+    message = pressed_on(query)
+    if message is not None:
         # A second press on the same page edits to what the message already shows.
         await unchanged_ok(
             message.edit_text(
@@ -78,13 +78,12 @@ async def open_release(
 ) -> None:
     """Send the release behind a digest number, with its rating row, as readers got it."""
     release = await releases.get(db, callback_data.release_id)
-    chat = query.message.chat.id if query.message is not None else query.from_user.id
     if release is None or release.status not in PUBLISHED:
         await query.answer(texts.DIGEST_RELEASE_GONE(lang), show_alert=True)
         return
     my_stars = await votes.of(db, release.id, query.from_user.id)
     await query.answer()
-    await send_view(bot, chat, render.release_view(release, lang, my_stars=my_stars))
+    await send_view(bot, pressed_in(query), render.release_view(release, lang, my_stars=my_stars))
 
 
 async def preview(message: Message, db: Database, lang: Lang) -> None:

@@ -22,10 +22,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import render, texts
-from bot.callbacks import ReleaseAction, ReleaseButton
+from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
 from bot.delivery import DeliveryEngine, send_view, unchanged_ok
 from bot.html import Html, visible_length
@@ -273,9 +273,8 @@ async def button(
     """One press of a staff button: check the release's state, then act."""
     action = callback_data.action
     release = await releases.get(db, callback_data.release_id)
-    message = query.message
-    chat_id = message.chat.id if message is not None else query.from_user.id
-    control = None if message is None or isinstance(message, InaccessibleMessage) else message
+    chat_id = pressed_in(query)
+    control = pressed_on(query)
     if release is None:
         await query.answer(
             texts.RELEASE_NOT_FOUND(lang, id=callback_data.release_id), show_alert=True
@@ -390,7 +389,7 @@ async def _ask_edit(
     if release.status == "retracted":
         await query.answer(texts.NOT_EDITABLE(lang, id=release.id), show_alert=True)
         return
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    chat_id = pressed_in(query)
     await state.set_state(
         {
             ReleaseAction.EDIT_TITLE: Publishing.edit_title,

@@ -8,10 +8,10 @@ import time
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import render, texts
-from bot.callbacks import Rate
+from bot.callbacks import Rate, pressed_on
 from bot.delivery import unchanged_ok
 from bot.i18n import Lang
 from storage import releases, votes
@@ -47,8 +47,8 @@ async def _refusal(db: Database, release_id: int, lang: Lang) -> str:
 
 async def _mark_choice(query: CallbackQuery, release_id: int, stars: int) -> None:
     """Show the reader's choice on the message pressed, unless it shows it already."""
-    message = query.message
-    if message is None or isinstance(message, InaccessibleMessage):
+    message = pressed_on(query)
+    if message is None:
         return
     current = message.reply_markup
     # Only a rating row for this very release is redrawn: a forged press naming another

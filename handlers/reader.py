@@ -36,7 +36,7 @@ async def start(message: Message, db: Database, settings: Settings, lang: Lang) 
 
 async def stop(message: Message, db: Database, subscriber: Subscriber | None, lang: Lang) -> None:
     """Unsubscribe; the settings stay for a later /start."""
-    if subscriber is None or subscriber.status != "active":
+    if subscriber is None or not subscriber.is_active:
         await message.answer(texts.NOT_SUBSCRIBED(lang))
         return
     await subscribers.set_status(db, message.chat.id, "unsubscribed")

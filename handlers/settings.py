@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot import render, texts
-from bot.callbacks import SettingsAction, SettingsButton
+from bot.callbacks import SettingsAction, SettingsButton, pressed_on
 from bot.config import Settings
 from bot.delivery import unchanged_ok
 from bot.i18n import LANGUAGES, Lang, pick_language
@@ -26,7 +26,7 @@ async def show(
     message: Message, settings: Settings, subscriber: Subscriber | None, lang: Lang
 ) -> None:
     """Show the settings keyboard to a subscriber."""
-    if subscriber is None or subscriber.status != "active":
+    if subscriber is None or not subscriber.is_active:
         await message.answer(texts.SETTINGS_NEED_SUBSCRIPTION(lang))
         return
     view = render.settings(subscriber, lang, settings.timezone)
@@ -42,7 +42,7 @@ async def change(
     lang: Lang,
 ) -> None:
     """Apply one button press and redraw the settings message."""
-    if subscriber is None or subscriber.status != "active":
+    if subscriber is None or not subscriber.is_active:
         await query.answer(texts.SETTINGS_NEED_SUBSCRIPTION(lang), show_alert=True)
         return
     action, value = callback_data.action, callback_data.value
@@ -98,10 +98,11 @@ async def change(
 
 
 async def _redraw(query: CallbackQuery, view: render.Rendered) -> None:
-    if query.message is None or isinstance(query.message, InaccessibleMessage):
+    message = pressed_on(query)
+    if message is None:
         return
     # Two quick presses can redraw the same state twice.
-    await unchanged_ok(query.message.edit_text(view.text, reply_markup=view.keyboard))
+    await unchanged_ok(message.edit_text(view.text, reply_markup=view.keyboard))
 
 
 def build() -> Router:

@@ -12,7 +12,8 @@ import aiosqlite
 from storage.db import Database
 
 Status = Literal["active", "unsubscribed", "blocked", "gone"]
-Digest = Literal["off", "daily", "weekly"]
+# Whether a reader takes a digest, and how often.
+DigestChoice = Literal["off", "daily", "weekly"]
 STATUSES: tuple[Status, ...] = ("active", "unsubscribed", "blocked", "gone")
 MODES = ("instant", "instant+daily", "instant+weekly", "daily", "weekly", "paused")
 
@@ -37,7 +38,7 @@ class Subscriber:
     language: str | None
     status: Status
     instant: bool
-    digest: Digest
+    digest: DigestChoice
     paused: bool
     digest_hour: int
     digest_weekday: int
@@ -45,6 +46,11 @@ class Subscriber:
     digest_since: float | None
     created_at: float
     updated_at: float
+
+    @property
+    def is_active(self) -> bool:
+        """Subscribed: not unsubscribed, blocked or gone."""
+        return self.status == "active"
 
     @property
     def mode(self) -> str:
@@ -151,7 +157,7 @@ async def set_status(db: Database, chat_id: int, status: Status) -> bool:
 
 
 async def set_delivery(
-    db: Database, chat_id: int, *, instant: bool, digest: Digest, paused: bool
+    db: Database, chat_id: int, *, instant: bool, digest: DigestChoice, paused: bool
 ) -> bool:
     """Choose how releases reach a subscriber; False if that was already the choice."""
     if not instant and digest == "off":

@@ -23,7 +23,7 @@ async def reader(
     chat_id: int,
     *,
     instant: bool = False,
-    digest: subscribers.Digest = "daily",
+    digest: subscribers.DigestChoice = "daily",
     weekday: int = 0,
     since: datetime = MONDAY_9 - timedelta(days=1),
 ) -> None:
