@@ -18,8 +18,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot import render, texts
 from bot.callbacks import DigestKind
+from bot.html import Rendered
 from bot.i18n import Lang
-from bot.render import DigestItem, Rendered
+from bot.render import DigestItem
 from bot.summarize import summarize
 from bot.summarize.sentences import detect_language, split_sentences
 from storage import digests as stored

@@ -1,14 +1,28 @@
-"""Telegram HTML: the one escaping function and a marker type for markup that is already safe."""
+"""Telegram HTML: the one escaping function, a marker type for markup that is already safe,
+and a message ready to send."""
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiogram.types import InlineKeyboardMarkup
 
 
 class Html(str):
     """A string of Telegram HTML that is already escaped; `escape()` passes it through."""
 
     __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send: HTML text and an optional inline keyboard."""
+
+    text: Html
+    keyboard: InlineKeyboardMarkup | None = None
 
 
 def escape(value: object) -> Html:

@@ -1,4 +1,5 @@
-"""Interface language: every text exists in Russian and English; pick the reader's language."""
+"""Interface language: every text exists in Russian and English; pick the reader's language;
+write numbers the way that language does."""
 
 from __future__ import annotations
 
@@ -41,6 +42,18 @@ def pick_language(chosen: str | None, telegram_language: str | None, default: La
         primary = telegram_language.split("-")[0].lower()
         return "ru" if primary in RUSSIAN_DEFAULT else "en"
     return default
+
+
+def number(value: int, lang: Lang) -> str:
+    """A count with thousands grouped: 1,234 in English, 1 234 in Russian."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", "\u00a0") if lang == "ru" else grouped
+
+
+def decimal(value: float, lang: Lang) -> str:
+    """One decimal place with the language's decimal mark: 4.2 or 4,2."""
+    shown = f"{value:.1f}"
+    return shown.replace(".", ",") if lang == "ru" else shown
 
 
 def plural(lang: str, n: int, one: Text, few: Text, many: Text, /, **values: object) -> Html:

@@ -1,4 +1,5 @@
-"""Every message the bot sends is rendered here: text in Telegram HTML plus its keyboard."""
+"""What readers see, rendered: a release with its rating row, /settings and its pickers,
+digest pages. Text in Telegram HTML plus its keyboard; staff views are in `bot.staff_views`."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -18,40 +17,31 @@ from bot.callbacks import (
     DigestOpen,
     DigestPage,
     Rate,
-    ReleaseAction,
-    ReleaseButton,
     SettingsAction,
     SettingsButton,
 )
-from bot.html import Html, bold, escape, link, visible_length
-from bot.i18n import LANGUAGES, Lang, Text, plural
-from storage.deliveries import DeliveryStats, Failure
-from storage.releases import Release
-from storage.subscribers import DigestChoice, Subscriber, SubscriberCounts
+from bot.html import Html, Rendered, bold, escape, link, visible_length
+from bot.i18n import LANGUAGES, Lang, Text, decimal, number, plural
+from bot.posting import fit, is_link, one_line, paragraphs
+from bot.preferences import EXTRAS, MODES, Choice, extra_of, mode_of, offers_extras
 
-# Delivery choices of /settings, in button order: (instant, digest, paused).
-DELIVERY_CHOICES: tuple[tuple[Text, bool, DigestChoice, bool], ...] = (
-    (texts.BUTTON_INSTANT, True, "off", False),
-    (texts.BUTTON_DAILY, False, "daily", False),
-    (texts.BUTTON_WEEKLY, False, "weekly", False),
-    (texts.BUTTON_PAUSED, True, "off", True),
-)
+# bot/delivery.py and its tests still reach the progress messages through this module.
+from bot.staff_views import delivery_progress as delivery_progress
+from bot.staff_views import delivery_report as delivery_report
+from storage.releases import Release
+from storage.subscribers import Subscriber
+
+CHOICE_LABELS: dict[Choice, Text] = {
+    Choice.INSTANT: texts.BUTTON_INSTANT,
+    Choice.DAILY: texts.BUTTON_DAILY,
+    Choice.WEEKLY: texts.BUTTON_WEEKLY,
+    Choice.PAUSED: texts.BUTTON_PAUSED,
+    Choice.ALSO_DAILY: texts.BUTTON_ALSO_DAILY,
+    Choice.ALSO_WEEKLY: texts.BUTTON_ALSO_WEEKLY,
+}
 HOURS_PER_ROW = 6
-# "Digest too" choices for readers who take releases as they come, in button order.
-EXTRA_DIGESTS: tuple[tuple[Text, DigestChoice], ...] = (
-    (texts.BUTTON_ALSO_DAILY, "daily"),
-    (texts.BUTTON_ALSO_WEEKLY, "weekly"),
-)
 DAYS_PER_ROW = 4
 ZONES_PER_ROW = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A message ready to send: HTML text and an optional inline keyboard."""
-
-    text: Html
-    keyboard: InlineKeyboardMarkup | None = None
 
 
 def _button(text: str, data: SettingsButton) -> InlineKeyboardButton:
@@ -92,12 +82,13 @@ def settings_summary(subscriber: Subscriber, lang: Lang, zone: str) -> Html:
 
 def settings(subscriber: Subscriber, lang: Lang, zone: str) -> Rendered:
     """The /settings message: current choices and the keyboard to change them."""
+    mode = mode_of(subscriber)
     choices = [
         _button(
-            _checked(label(lang), _is_choice(subscriber, instant, digest, paused)),
+            _checked(CHOICE_LABELS[choice](lang), choice is mode),
             SettingsButton(action=SettingsAction.MODE, value=index),
         )
-        for index, (label, instant, digest, paused) in enumerate(DELIVERY_CHOICES)
+        for index, choice in enumerate(MODES)
     ]
     hour = texts.BUTTON_HOUR(lang, hour=f"{subscriber.digest_hour:02d}:00")
     timing = [_button(hour, SettingsButton(action=SettingsAction.HOURS))]
@@ -113,26 +104,21 @@ def settings(subscriber: Subscriber, lang: Lang, zone: str) -> Rendered:
         for index, code in enumerate(LANGUAGES)
     ]
     rows = [choices[:2], choices[2:]]
-    if subscriber.instant and not subscriber.paused:
+    if offers_extras(subscriber):
+        extra = extra_of(subscriber)
         rows.append(
             [
                 _button(
-                    _checked(label(lang), subscriber.digest == digest),
+                    _checked(CHOICE_LABELS[choice](lang), choice is extra),
                     SettingsButton(action=SettingsAction.ALSO, value=index),
                 )
-                for index, (label, digest) in enumerate(EXTRA_DIGESTS)
+                for index, choice in enumerate(EXTRAS)
             ]
         )
     rows += [timing, [_button(zone_label, SettingsButton(action=SettingsAction.ZONES))]]
     rows.append(languages)
     keyboard = InlineKeyboardMarkup(inline_keyboard=rows)
     return Rendered(settings_summary(subscriber, lang, zone), keyboard)
-
-
-def _is_choice(subscriber: Subscriber, instant: bool, digest: str, paused: bool) -> bool:
-    if paused or subscriber.paused:
-        return paused and subscriber.paused
-    return subscriber.instant == instant and (instant or subscriber.digest == digest)
 
 
 def hour_picker(subscriber: Subscriber, lang: Lang, zone: str) -> Rendered:
@@ -185,24 +171,6 @@ def zone_picker(subscriber: Subscriber, lang: Lang, zone: str) -> Rendered:
     return Rendered(text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def subscriber_counts(counts: SubscriberCounts, lang: Lang) -> Html:
-    """The /subscribers report for staff."""
-    status, mode = counts.by_status, counts.by_mode
-    return texts.SUBSCRIBERS(
-        lang,
-        total=counts.total,
-        active=status["active"],
-        unsubscribed=status["unsubscribed"],
-        blocked=status["blocked"],
-        gone=status["gone"],
-        instant=counts.instant,
-        instant_digest=mode["instant+daily"] + mode["instant+weekly"],
-        daily=mode["daily"],
-        weekly=mode["weekly"],
-        paused=mode["paused"],
-    )
-
-
 # --- Releases ------------------------------------------------------------------------------
 # A release is one message: the title in bold, the summary, a link to the full text and the
 # rating row. With a photo, the whole text rides as the caption when it fits 1024 characters;
@@ -215,12 +183,6 @@ CAPTION_LIMIT = 1024
 TITLE_LIMIT = 1000
 # A host longer than this would crowd the link label out; the label then just says "Full text".
 HOST_LIMIT = 64
-ELLIPSIS = "…"
-# Control characters Telegram would reject or show as boxes, and lone surrogates, which
-# Telegram refuses outright; tabs and newlines stay.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_SENTENCE_END = re.compile(r"[.!?…](?=\s)")
-_LINK = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,46 +200,6 @@ class ReleaseView:
     def short_caption(self) -> Html | None:
         """The photo's caption when the text is too long to be it (the text then follows)."""
         return None if self.photo is None or self.fits_caption else self.title
-
-
-def is_link(value: str) -> bool:
-    """Whether `value` is an http(s) address with a dotted host and no spaces."""
-    return len(value) <= 2048 and _LINK.fullmatch(value) is not None
-
-
-def one_line(value: str) -> str:
-    """User text on one line: whitespace runs become single spaces, invisible characters go."""
-    return " ".join(_INVISIBLE.sub("", value.replace("\r\n", "\n")).split())
-
-
-def paragraphs(value: str) -> str:
-    """User text with lines kept, tidied: no invisible characters or blank-line runs."""
-    unified = value.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [one_line(line) for line in _INVISIBLE.sub("", unified).split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def fit(text: str, limit: int) -> str:
-    """`text` if it fits `limit` UTF-16 units, else cut at a sentence or word end with "…"."""
-    if visible_length(text) <= limit:
-        return text
-    if limit < 2:
-        return ELLIPSIS[:limit]
-    # Cut by UTF-16 units; "ignore" drops half of a surrogate pair split by the cut.
-    head = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", "ignore")
-    # Prefer a whole sentence, then a whole word, as long as at least half the room is used.
-    floor = len(head) // 2
-    for match in reversed(list(_SENTENCE_END.finditer(text, 0, len(head) + 1))):
-        end = match.end()
-        if end < floor:
-            break
-        if visible_length(text[:end]) + 2 <= limit:
-            return text[:end] + " " + ELLIPSIS
-    space = max(head.rfind(" "), head.rfind("\n"))
-    if space >= floor:
-        head = head[:space]
-    return head.rstrip() + ELLIPSIS
 
 
 def rating_keyboard(release_id: int, my_stars: int | None = None) -> InlineKeyboardMarkup:
@@ -298,11 +220,6 @@ def rating_keyboard(release_id: int, my_stars: int | None = None) -> InlineKeybo
 def release_title(release: Release) -> str:
     """The title as shown: one line, within `TITLE_LIMIT`, never blank."""
     return fit(one_line(release.title), TITLE_LIMIT) or f"#{release.id}"
-
-
-def short_title(release: Release) -> str:
-    """The title as a list row or a question names it: one line, within `SHORT_TITLE`."""
-    return fit(one_line(release.title), SHORT_TITLE)
 
 
 def _link_label(link: str, lang: Lang) -> str:
@@ -347,45 +264,6 @@ def release_view(release: Release, lang: Lang, *, my_stars: int | None = None) -
     )
 
 
-# --- Releases for staff --------------------------------------------------------------------
-
-STATUS_NAMES: dict[str, Text] = {
-    "draft": texts.STATUS_DRAFT,
-    "scheduled": texts.STATUS_SCHEDULED,
-    "sending": texts.STATUS_SENDING,
-    "sent": texts.STATUS_SENT,
-    "retracted": texts.STATUS_RETRACTED,
-}
-# How much of a title a list row or a question shows.
-SHORT_TITLE = 60
-BAR_WIDTH = 12
-FAILURES_SHOWN = 10
-ERROR_LIMIT = 200
-
-
-def number(value: int, lang: Lang) -> str:
-    """A count with thousands grouped: 1,234 in English, 1 234 in Russian."""
-    grouped = f"{value:,}"
-    return grouped.replace(",", "\u00a0") if lang == "ru" else grouped
-
-
-def decimal(value: float, lang: Lang) -> str:
-    """One decimal place with the language's decimal mark: 4.2 or 4,2."""
-    shown = f"{value:.1f}"
-    return shown.replace(".", ",") if lang == "ru" else shown
-
-
-def moment(timestamp: float, zone: ZoneInfo, lang: Lang) -> str:
-    """A moment in the press centre's zone, in a form staff can type back to /post's Schedule."""
-    return wall_clock(datetime.fromtimestamp(timestamp, zone), lang)
-
-
-def wall_clock(local: datetime, lang: Lang) -> str:
-    """A local date and time as `moment` writes it (also one the clocks skip, which no
-    timestamp can stand for)."""
-    return local.strftime("%d.%m.%Y %H:%M" if lang == "ru" else "%Y-%m-%d %H:%M")
-
-
 def rating_notice(stars: int, count: int, average: float, lang: Lang) -> str:
     """The answer to a star press, like the site widget (plain text: a callback notice)."""
     return plain(
@@ -393,161 +271,6 @@ def rating_notice(stars: int, count: int, average: float, lang: Lang) -> str:
             lang, stars=stars, count=number(count, lang), average=decimal(average, lang)
         )
     )
-
-
-def _staff_button(
-    label: Text, action: ReleaseAction, release_id: int, lang: Lang
-) -> list[InlineKeyboardButton]:
-    data = ReleaseButton(action=action, release_id=release_id).pack()
-    return [InlineKeyboardButton(text=label(lang), callback_data=data)]
-
-
-def release_controls(release: Release, audience: int, lang: Lang, zone: ZoneInfo) -> Rendered:
-    """The staff-only message under a preview: state, summary origin, the four buttons."""
-    if not release.summary.strip():
-        note = texts.SUMMARY_MISSING(lang)
-    elif release.summary_edited:
-        note = texts.SUMMARY_EDITED(lang)
-    else:
-        note = texts.SUMMARY_AUTO(lang)
-    values = {"id": release.id, "summary_note": note, "audience": number(audience, lang)}
-    if release.status == "scheduled" and release.scheduled_at is not None:
-        when = moment(release.scheduled_at, zone, lang)
-        text = texts.CONTROL_SCHEDULED(lang, when=when, zone=zone.key, **values)
-    else:
-        text = texts.CONTROL_DRAFT(lang, **values)
-    rows = [
-        _staff_button(texts.BUTTON_PUBLISH, ReleaseAction.PUBLISH, release.id, lang)
-        + _staff_button(texts.BUTTON_SCHEDULE, ReleaseAction.SCHEDULE, release.id, lang),
-        _staff_button(texts.BUTTON_EDIT_SUMMARY, ReleaseAction.SUMMARY, release.id, lang),
-        _staff_button(texts.BUTTON_CANCEL, ReleaseAction.CANCEL, release.id, lang),
-    ]
-    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=rows))
-
-
-def status_name(release: Release, lang: Lang) -> Html:
-    """The release's status in the staff member's language."""
-    return STATUS_NAMES[release.status](lang)
-
-
-def _votes(release: Release, lang: Lang) -> Html:
-    if release.average is None:
-        return texts.NO_VOTES(lang)
-    return texts.VOTES(
-        lang, average=decimal(release.average, lang), count=number(release.vote_count, lang)
-    )
-
-
-def releases_list(rows: list[tuple[Release, DeliveryStats]], lang: Lang) -> Html:
-    """The /releases report: recent releases with status, delivery and rating."""
-    if not rows:
-        return texts.RELEASES_EMPTY(lang)
-    lines = [texts.RELEASES_HEADER(lang)]
-    for release, stats in rows:
-        lines.append(
-            texts.RELEASES_ROW(
-                lang,
-                id=release.id,
-                status=status_name(release, lang),
-                title=short_title(release),
-                delivered=number(stats.delivered, lang),
-                failed=number(stats.failed, lang),
-                votes=_votes(release, lang),
-            )
-        )
-    lines.append(texts.RELEASES_FOOTER(lang))
-    return Html("\n\n".join(lines))
-
-
-def _bar(count: int, most: int) -> str:
-    if not count:
-        return ""
-    return "█" * max(1, round(BAR_WIDTH * count / most))
-
-
-def release_report(
-    release: Release,
-    stats: DeliveryStats,
-    stars: dict[int, int],
-    failures: list[Failure],
-    lang: Lang,
-    zone: ZoneInfo,
-) -> Html:
-    """The /release N report: state, times, delivery counts, rating chart, recent failures."""
-    title = fit(one_line(release.title), 300)
-    lines = [
-        texts.RELEASE_HEADER(lang, id=release.id, title=title, status=status_name(release, lang))
-    ]
-    lines.append(texts.RELEASE_CREATED(lang, when=moment(release.created_at, zone, lang)))
-    if release.status == "scheduled" and release.scheduled_at is not None:
-        when = moment(release.scheduled_at, zone, lang)
-        lines.append(texts.RELEASE_SCHEDULED_FOR(lang, when=when, zone=zone.key))
-    if release.published_at is not None:
-        lines.append(texts.RELEASE_PUBLISHED(lang, when=moment(release.published_at, zone, lang)))
-    if release.retracted_at is not None:
-        lines.append(texts.RELEASE_RETRACTED(lang, when=moment(release.retracted_at, zone, lang)))
-    if release.revision > 1:
-        lines.append(texts.RELEASE_REVISION(lang, edits=number(release.revision - 1, lang)))
-    sections = [Html("\n".join(lines))]
-    sections.append(
-        texts.RELEASE_DELIVERY(
-            lang,
-            delivered=number(stats.delivered, lang),
-            total=number(stats.total, lang),
-            pending=number(stats.unsent, lang),
-            failed=number(stats.failed, lang),
-            blocked=number(stats.blocked, lang),
-            gone=number(stats.gone, lang),
-            deleted=number(stats.deleted - stats.cancelled, lang),
-            cancelled=number(stats.cancelled, lang),
-            expired=number(stats.expired, lang),
-        )
-    )
-    if release.average is None:
-        sections.append(texts.RELEASE_NO_RATING(lang))
-    else:
-        most = max(stars.values(), default=0)
-        chart = [
-            escape(
-                f"{count_stars} ★ {_bar(stars.get(count_stars, 0), most)} "
-                f"{number(stars.get(count_stars, 0), lang)}"
-            )
-            for count_stars in range(5, 0, -1)
-        ]
-        heading = texts.RELEASE_RATING(
-            lang,
-            average=decimal(release.average, lang),
-            count=number(release.vote_count, lang),
-        )
-        sections.append(Html("\n".join([heading, *chart])))
-    if failures:
-        shown = [
-            escape(f"{failure.chat_id}: {fit(one_line(failure.error or ''), ERROR_LIMIT)}")
-            for failure in failures[:FAILURES_SHOWN]
-        ]
-        sections.append(Html("\n".join([texts.RELEASE_FAILURES(lang), *shown])))
-    if release.status in ("sending", "sent"):
-        sections.append(texts.RELEASE_COMMANDS(lang, id=release.id))
-    return Html("\n\n".join(sections))
-
-
-def edit_choice(release: Release, lang: Lang) -> Rendered:
-    """The /edit N question: which part to replace."""
-    text = texts.EDIT_WHAT(lang, id=release.id, title=short_title(release))
-    row = (
-        _staff_button(texts.BUTTON_TITLE, ReleaseAction.EDIT_TITLE, release.id, lang)
-        + _staff_button(texts.BUTTON_SUMMARY, ReleaseAction.EDIT_SUMMARY, release.id, lang)
-        + _staff_button(texts.BUTTON_LINK, ReleaseAction.EDIT_LINK, release.id, lang)
-    )
-    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=[row]))
-
-
-def retract_question(release: Release, lang: Lang) -> Rendered:
-    """The /retract N confirmation."""
-    text = texts.RETRACT_CONFIRM(lang, id=release.id, title=short_title(release))
-    row = _staff_button(texts.BUTTON_RETRACT, ReleaseAction.RETRACT, release.id, lang)
-    row += _staff_button(texts.BUTTON_KEEP, ReleaseAction.KEEP, release.id, lang)
-    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=[row]))
 
 
 # --- Digests -------------------------------------------------------------------------------
@@ -660,55 +383,3 @@ def digest_page(
     if pages:
         rows.append(pages)
     return Rendered(Html("\n\n".join(parts)), InlineKeyboardMarkup(inline_keyboard=rows))
-
-
-# --- Delivery progress and report for the staff member who published ---------------------
-
-
-def duration(seconds: float, lang: Lang) -> Html:
-    """A span of time as staff read it: 42 s, 3 min 20 s, 2 h 5 min."""
-    whole = max(0, round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return texts.DURATION_HOURS(lang, hours=hours, minutes=minutes)
-    if minutes:
-        return texts.DURATION_MINUTES(lang, minutes=minutes, seconds=secs)
-    return texts.DURATION_SECONDS(lang, seconds=secs)
-
-
-PROGRESS_TEXTS: dict[str, Text] = {
-    "sending": texts.PROGRESS_SENDING,
-    "sent": texts.PROGRESS_SENT,
-    "retracted": texts.PROGRESS_RETRACTED,
-}
-
-
-def delivery_progress(release: Release, stats: DeliveryStats, lang: Lang, *, state: str) -> Html:
-    """The one progress message ("Sending: 1,234 of 5,000 · 3 blocked · 0 failed"); `state`
-    is `sending`, `sent` or `retracted`. Readers who cannot be reached count as blocked."""
-    return PROGRESS_TEXTS[state](
-        lang,
-        id=release.id,
-        title=short_title(release),
-        delivered=number(stats.delivered, lang),
-        total=number(stats.total, lang),
-        blocked=number(stats.blocked + stats.gone, lang),
-        failed=number(stats.failed, lang),
-    )
-
-
-def delivery_report(release: Release, stats: DeliveryStats, seconds: float, lang: Lang) -> Html:
-    """The final report once every delivery of a release is settled."""
-    return texts.DELIVERY_REPORT(
-        lang,
-        id=release.id,
-        title=short_title(release),
-        delivered=number(stats.delivered, lang),
-        total=number(stats.total, lang),
-        duration=duration(seconds, lang),
-        blocked=number(stats.blocked, lang),
-        gone=number(stats.gone, lang),
-        failed=number(stats.failed, lang),
-        cancelled=number(stats.cancelled, lang),
-    )

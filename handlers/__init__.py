@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import digests, fallback, publishing, ratings, reader, settings, staff
+from handlers import digests, fallback, publishing, ratings, reader, releases, settings, staff
 
 
 def routers() -> list[Router]:
@@ -14,6 +14,7 @@ def routers() -> list[Router]:
         settings.build(),
         digests.build(),
         ratings.build(),
-        staff.build(publishing.build(), digests.build_staff()),
+        # Releases before publishing: the latter's catch-all answers both one's dialog steps.
+        staff.build(releases.build(), publishing.build(), digests.build_staff()),
         fallback.build(),
     ]

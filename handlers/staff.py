@@ -7,7 +7,7 @@ from aiogram import Router
 from aiogram.filters import BaseFilter, Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import render, texts
+from bot import staff_views, texts
 from bot.config import Settings
 from bot.i18n import Lang
 from storage import subscribers
@@ -28,7 +28,7 @@ async def admin(message: Message, lang: Lang) -> None:
 
 async def subscriber_counts(message: Message, db: Database, lang: Lang) -> None:
     """Subscribers by status and delivery mode."""
-    await message.answer(render.subscriber_counts(await subscribers.counts(db), lang))
+    await message.answer(staff_views.subscriber_counts(await subscribers.counts(db), lang))
 
 
 def build(*features: Router) -> Router:

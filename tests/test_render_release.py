@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import render, texts
+from bot import posting, render, staff_views, texts
 from bot.callbacks import Rate, ReleaseAction, ReleaseButton
 from bot.html import Html
 from bot.i18n import LANGUAGES, Lang
@@ -147,25 +147,7 @@ def test_a_summary_that_fits_the_room_is_never_cut(lang: Lang) -> None:
     view = render.release_view(dataclasses.replace(item, summary=summary), lang)
     assert summary.strip() in parsed(view.text).text
     longer = render.release_view(dataclasses.replace(item, summary=summary + "more"), lang)
-    assert parsed(longer.text).text.count(render.ELLIPSIS) == 1
-
-
-@pytest.mark.parametrize(
-    ("text", "limit", "expected"),
-    [
-        ("Short.", 10, "Short."),
-        ("One two three. Four five six.", 20, "One two three. …"),
-        ("One two. Three four five six.", 20, "One two. Three…"),
-        ("One two three four five six", 20, "One two three four…"),
-        ("Onetwothreefourfivesix", 10, "Onetwothr…"),
-        ("😀😀😀😀😀", 6, "😀😀…"),
-        ("x" * 10, 1, "…"),
-        ("x" * 10, 0, ""),
-    ],
-)
-def test_fit(text: str, limit: int, expected: str) -> None:
-    assert render.fit(text, limit) == expected
-    assert utf16_len(render.fit(text, limit)) <= limit
+    assert parsed(longer.text).text.count(posting.ELLIPSIS) == 1
 
 
 @pytest.mark.parametrize("release_id", [1, 2**31, MAX_ID])
@@ -188,10 +170,10 @@ def test_rating_notice_like_the_site_widget() -> None:
 
 def test_preview_controls_in_both_languages() -> None:
     draft = release(status="draft", published_at=None)
-    en = render.release_controls(draft, 1234, "en", ZONE)
+    en = staff_views.release_controls(draft, 1234, "en", ZONE)
     assert labels(en.keyboard) == ["Publish now", "Schedule", "Edit summary", "Cancel"]
     assert "Release #12 · draft" in parsed(en.text).text and "1,234" in en.text
-    ru = render.release_controls(draft, 1234, "ru", ZONE)
+    ru = staff_views.release_controls(draft, 1234, "ru", ZONE)
     assert labels(ru.keyboard) == [
         "Опубликовать сейчас",
         "Запланировать",
@@ -201,9 +183,9 @@ def test_preview_controls_in_both_languages() -> None:
     scheduled = dataclasses.replace(draft, status="scheduled", scheduled_at=1_780_300_000.0)
     assert (
         "01.06.2026 10:46 (Europe/Moscow)"
-        in parsed(render.release_controls(scheduled, 0, "ru", ZONE).text).text
+        in parsed(staff_views.release_controls(scheduled, 0, "ru", ZONE).text).text
     )
-    missing = render.release_controls(dataclasses.replace(draft, summary=""), 0, "en", ZONE)
+    missing = staff_views.release_controls(dataclasses.replace(draft, summary=""), 0, "en", ZONE)
     assert "No summary could be made" in parsed(missing.text).text
     assert en.keyboard is not None and max(data_sizes(en.keyboard)) <= 64
 
@@ -213,7 +195,7 @@ def test_release_report_with_rating_chart() -> None:
     stats = DeliveryStats(sent=1200, failed=3, blocked=2, pending=5)
     stars = {1: 1, 2: 0, 3: 2, 4: 4, 5: 10}
     failures = [Failure(chat_id=42, error="Telegram server says - Bad Gateway <502>")]
-    seen = parsed(render.release_report(rated, stats, stars, failures, "en", ZONE)).text
+    seen = parsed(staff_views.release_report(rated, stats, stars, failures, "en", ZONE)).text
     assert "Ratings: average 4.2 from 17 votes" in seen
     assert "5 ★ ████████████ 10" in seen
     assert "4 ★ █████ 4" in seen
@@ -221,7 +203,7 @@ def test_release_report_with_rating_chart() -> None:
     assert "delivered 1,200 of 1,210" in seen
     assert "42: Telegram server says - Bad Gateway <502>" in seen
     assert "/retract 12" in seen
-    ru = parsed(render.release_report(rated, stats, stars, [], "ru", ZONE)).text
+    ru = parsed(staff_views.release_report(rated, stats, stars, [], "ru", ZONE)).text
     assert "средняя 4,2, всего 17" in ru and "доставлено 1\u00a0200 из 1\u00a0210" in ru
 
 
@@ -230,12 +212,12 @@ def test_releases_list() -> None:
         (release(id=3, status="draft", title="<Draft> & co"), DeliveryStats()),
         (release(vote_count=2, vote_sum=9), DeliveryStats(sent=10, failed=1)),
     ]
-    seen = parsed(render.releases_list(rows, "en")).text
+    seen = parsed(staff_views.releases_list(rows, "en")).text
     assert "#3 · draft · <Draft> & co" in seen
     assert "#12 · sent · Plant opens in Kazan\n    delivered 10 · failed 1 · ★ 4.5 (2 votes)" in (
         seen
     )
-    assert render.releases_list([], "ru") == texts.RELEASES_EMPTY.ru
+    assert staff_views.releases_list([], "ru") == texts.RELEASES_EMPTY.ru
 
 
 # --- Properties -------------------------------------------------------------------------------
@@ -281,7 +263,7 @@ def test_every_release_view_passes_telegrams_checks(
         parsed(view.short_caption, render.CAPTION_LIMIT)
     assert max(data_sizes(view.keyboard)) <= 64
     assert sum(label.startswith("✓") for label in labels(view.keyboard)) == (stars is not None)
-    title = render.one_line(item.title)
+    title = posting.one_line(item.title)
     if title and utf16_len(title) <= render.TITLE_LIMIT:
         assert seen.text.startswith(title)
 
@@ -294,20 +276,12 @@ def test_every_staff_view_passes_telegrams_checks(
     stats = DeliveryStats(sent=item.vote_count, failed=len(errors))
     stars = dict.fromkeys(range(1, 6), item.vote_count // 5)
     failures = [Failure(chat_id=chat, error=error) for chat, error in errors]
-    parsed(render.release_report(item, stats, stars, failures, lang, ZONE))
-    parsed(render.releases_list([(item, stats)] * 10, lang))
+    parsed(staff_views.release_report(item, stats, stars, failures, lang, ZONE))
+    parsed(staff_views.releases_list([(item, stats)] * 10, lang))
     for view in (
-        render.release_controls(item, 10**7, lang, ZONE),
-        render.edit_choice(item, lang),
-        render.retract_question(item, lang),
+        staff_views.release_controls(item, 10**7, lang, ZONE),
+        staff_views.edit_choice(item, lang),
+        staff_views.retract_question(item, lang),
     ):
         parsed(view.text)
         assert max(data_sizes(view.keyboard or InlineKeyboardMarkup(inline_keyboard=[]))) <= 64
-
-
-@QUICK
-@given(TEXT, st.integers(0, 5000))
-def test_fit_never_exceeds_the_limit(text: str, limit: int) -> None:
-    cut = render.fit(text, limit)
-    assert utf16_len(cut) <= limit
-    assert cut == text or cut.endswith(render.ELLIPSIS) or not cut
