@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -27,15 +27,18 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMark
 from bot import render, texts
 from bot.callbacks import ReleaseAction, ReleaseButton
 from bot.config import Settings
-from bot.delivery import DeliveryEngine, send_view, unchanged_ok
 from bot.html import Html, visible_length
 from bot.i18n import Lang
+from bot.sending import send_view, unchanged_ok
 from bot.summarize import MAX_CHARS, clean, detect_language, summarize
-from bot.when import Problem, WhenError, parse_when
+from bot.when import WhenError, WhenProblem, parse_when
 from storage import deliveries, releases, subscribers, votes
 from storage.db import Database
 from storage.deliveries import NotPublishable
 from storage.releases import KEEP, PUBLISHED, UNPUBLISHED, Release
+
+if TYPE_CHECKING:
+    from bot.delivery import DeliveryEngine
 
 logger = logging.getLogger(__name__)
 
@@ -496,14 +499,14 @@ async def got_when(
 def _when_problem(error: WhenError, text: str, settings: Settings, lang: Lang) -> Html:
     zone = settings.zone
     when = render.moment(error.moment.timestamp(), zone, lang) if error.moment else ""
-    if error.problem is Problem.NO_SUCH_DATE:
+    if error.problem is WhenProblem.NO_SUCH_DATE:
         return texts.WHEN_NO_SUCH_DATE(lang, text=render.fit(text, 100))
-    if error.problem is Problem.NO_SUCH_TIME and error.moment is not None:
+    if error.problem is WhenProblem.NO_SUCH_TIME and error.moment is not None:
         wall = render.wall_clock(error.moment, lang)
         return texts.WHEN_NO_SUCH_TIME(lang, when=wall, zone=zone.key)
-    if error.problem is Problem.PAST:
+    if error.problem is WhenProblem.PAST:
         return texts.WHEN_PAST(lang, when=when, zone=zone.key)
-    if error.problem is Problem.TOO_FAR:
+    if error.problem is WhenProblem.TOO_FAR:
         return texts.WHEN_TOO_FAR(lang, when=when)
     return texts.WHEN_UNREADABLE(lang, text=render.fit(render.one_line(text), 100))
 

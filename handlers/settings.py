@@ -10,8 +10,8 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from bot import render, texts
 from bot.callbacks import SettingsAction, SettingsButton
 from bot.config import Settings
-from bot.delivery import unchanged_ok
 from bot.i18n import LANGUAGES, Lang, pick_language
+from bot.sending import unchanged_ok
 from storage import subscribers
 from storage.db import Database
 from storage.subscribers import Subscriber

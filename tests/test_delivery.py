@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.delivery import view_calls
+from bot.sending import view_calls
 from storage import deliveries, subscribers
 from storage.db import Database
 from tests.delivery_kit import add_readers, copies, draft, running_engine, wait_status
