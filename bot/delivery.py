@@ -18,7 +18,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar
 
@@ -259,16 +259,17 @@ class DeliveryEngine:
                     raise failure
                 await asyncio.sleep(self._backoff(attempts))
 
-    def _spawn(self, work: Awaitable[Any]) -> None:
-        async def run() -> None:
-            try:
-                await work
-            except Exception:
-                logger.exception("Background delivery work failed")
-
-        task = asyncio.create_task(run())
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        # A task of its own, not awaited inside a wrapper: cancelled by `stop` before it ever
+        # ran, a wrapped coroutine would be left "never awaited".
+        task = asyncio.create_task(work)
         self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            logger.error("Background delivery work failed", exc_info=error)
 
     def _lock(self, kind: str, release_id: int) -> asyncio.Lock:
         return self._locks.setdefault((kind, release_id), asyncio.Lock())
