@@ -42,7 +42,8 @@ from bench import machine
 from bot import render
 from bot.app import build_bot, freeze_imports
 from bot.config import Settings
-from bot.delivery import DeliveryEngine, in_flight_limit
+from bot.delivery import DeliveryEngine
+from bot.pacing import in_flight_limit
 from storage import releases
 from storage.db import Database
 

@@ -8,8 +8,8 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.app import main
 from bot.config import Settings, describe_error
+from bot.lazy_types import import_aiogram
 
 
 def cli() -> int:
@@ -22,6 +22,10 @@ def cli() -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Before any module that imports aiogram (bot.app and all it imports): bot/lazy_types.py.
+    import_aiogram()
+    from bot.app import main
+
     asyncio.run(main(settings))
     return 0
 

@@ -20,9 +20,10 @@ from aiohttp import web
 import handlers
 from bot import digests, texts
 from bot.config import Settings
-from bot.delivery import DeliveryEngine, connection_limit
+from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
 from bot.middleware import ReaderMiddleware
+from bot.pacing import connection_limit
 from storage.db import Database
 from storage.dialogs import DialogStorage
 

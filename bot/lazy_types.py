@@ -7,6 +7,9 @@ costs about 110 MB of RSS and 2 s at import, though a bot touches a few dozen. W
 imported here, that call records the namespace as the model's `__pydantic_parent_namespace__`
 (pydantic's own place for it) and leaves the model deferred; pydantic then builds it the first
 time it is used, resolving the same names. Every model still builds: a test builds all of them.
+
+Nothing happens at import. `import_aiogram()` is called by whatever starts a process, before
+anything imports aiogram: `bot/__main__.py`, and the `tests` and `bench` packages.
 """
 
 from __future__ import annotations
@@ -18,11 +21,26 @@ from typing import Any
 
 from pydantic import BaseModel
 
+# Whether this process imported aiogram through `import_aiogram`.
+_lean = False
+
+
+class AiogramImportedEagerly(RuntimeError):
+    """aiogram was imported before `import_aiogram()`: its models are all built already."""
+
 
 def import_aiogram() -> None:
-    """Import aiogram once, deferring its models' builds; a no-op if it is already imported."""
-    if "aiogram" in sys.modules:
+    """Import aiogram, deferring its models' builds; again, a no-op. Raises
+    `AiogramImportedEagerly` if aiogram was imported some other way first."""
+    global _lean
+    if _lean:
         return
+    if "aiogram" in sys.modules:
+        raise AiogramImportedEagerly(
+            "aiogram was imported before bot.lazy_types.import_aiogram(), so all its Bot API "
+            "models are built (about 110 MB); call import_aiogram() before importing aiogram "
+            "or any module that imports it"
+        )
     namespace: dict[str, Any] = {}
     with _deferred_rebuilds(namespace):
         import aiogram  # noqa: F401
@@ -31,6 +49,7 @@ def import_aiogram() -> None:
     for model in _subclasses(BaseModel):
         if model.__module__.startswith("aiogram.") and model.__pydantic_parent_namespace__ is None:
             model.__pydantic_parent_namespace__ = namespace
+    _lean = True
 
 
 @contextmanager

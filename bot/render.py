@@ -26,8 +26,6 @@ from bot.posting import fit, is_link, one_line, paragraphs
 from bot.preferences import EXTRAS, MODES, Choice, extra_of, mode_of, offers_extras
 
 # bot/delivery.py and its tests still reach the progress messages through this module.
-from bot.staff_views import delivery_progress as delivery_progress
-from bot.staff_views import delivery_report as delivery_report
 from storage.releases import Release
 from storage.subscribers import Subscriber
 
@@ -175,7 +173,7 @@ def zone_picker(subscriber: Subscriber, lang: Lang, zone: str) -> Rendered:
 # A release is one message: the title in bold, the summary, a link to the full text and the
 # rating row. With a photo, the whole text rides as the caption when it fits 1024 characters;
 # otherwise the photo goes first with the title as its caption and the text follows as its
-# own message carrying the rating row (`bot.delivery.view_calls` turns either shape into calls).
+# own message carrying the rating row (`bot.sending.view_calls` turns either shape into calls).
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

@@ -25,7 +25,7 @@ _BARE = re.compile(_TIME)
 _DAYS_AHEAD = {"today": 0, "сегодня": 0, "tomorrow": 1, "завтра": 1}
 
 
-class Problem(StrEnum):
+class WhenProblem(StrEnum):
     """Why a date and time cannot be used."""
 
     UNREADABLE = "unreadable"
@@ -38,7 +38,7 @@ class Problem(StrEnum):
 class WhenError(ValueError):
     """The text is not a usable moment; `problem` says why, `moment` is what it was read as."""
 
-    def __init__(self, problem: Problem, moment: datetime | None = None) -> None:
+    def __init__(self, problem: WhenProblem, moment: datetime | None = None) -> None:
         super().__init__(problem.value)
         self.problem = problem
         self.moment = moment
@@ -64,11 +64,11 @@ def parse_when(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
         if moment.astimezone(UTC) <= utc_now:
             moment = _local(local_now.date() + timedelta(days=1), match, zone)
     else:
-        raise WhenError(Problem.UNREADABLE)
+        raise WhenError(WhenProblem.UNREADABLE)
     if moment.astimezone(UTC) <= utc_now:
-        raise WhenError(Problem.PAST, moment)
+        raise WhenError(WhenProblem.PAST, moment)
     if moment.astimezone(UTC) - utc_now > HORIZON:
-        raise WhenError(Problem.TOO_FAR, moment)
+        raise WhenError(WhenProblem.TOO_FAR, moment)
     return moment
 
 
@@ -76,17 +76,17 @@ def _date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise WhenError(Problem.NO_SUCH_DATE) from None
+        raise WhenError(WhenProblem.NO_SUCH_DATE) from None
 
 
 def _local(day: date, match: re.Match[str], zone: ZoneInfo) -> datetime:
     """That wall-clock time on `day` in `zone`; refuses times skipped when clocks go forward."""
     hour, minute = int(match["hour"]), int(match["minute"])
     if hour > 23 or minute > 59:
-        raise WhenError(Problem.UNREADABLE)
+        raise WhenError(WhenProblem.UNREADABLE)
     wall = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
     # zoneinfo happily builds a time inside a spring-forward gap; a round trip through UTC
     # lands on a different wall time exactly when that time never happens.
     if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
-        raise WhenError(Problem.NO_SUCH_TIME, wall)
+        raise WhenError(WhenProblem.NO_SUCH_TIME, wall)
     return wall

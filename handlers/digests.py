@@ -11,9 +11,9 @@ from aiogram.types import CallbackQuery, LinkPreviewOptions, Message
 
 from bot import digests, render, texts
 from bot.callbacks import DigestKind, DigestOpen, DigestPage, pressed_in, pressed_on
-from bot.delivery import send_view, unchanged_ok
 from bot.html import Rendered
 from bot.i18n import Lang, Text
+from bot.sending import send_view, unchanged_ok
 from storage import releases, votes
 from storage.db import Database
 from storage.releases import PUBLISHED

@@ -4,8 +4,9 @@ Cancel buttons, the answer to Schedule, and /cancel.
 A dialog's step and what was typed so far are aiogram FSM state kept in SQLite
 (`storage.dialogs`), so a restart mid-dialog loses nothing; a draft is a `releases` row from the
 moment the preview shows. What staff may type and what a release's state allows is decided in
-`bot.posting`; sending is the delivery engine's job (`bot.delivery`). The preview's Edit summary,
-/edit, /retract and the release reports are in `handlers.releases`.
+`bot.posting`; publishing is the delivery engine's job (`bot.delivery`), one message is sent with
+`bot.sending`. The preview's Edit summary, /edit, /retract and the release reports are in
+`handlers.releases`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -24,16 +26,19 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot import posting, render, staff_views, texts
 from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
-from bot.delivery import DeliveryEngine, send_view, unchanged_ok
 from bot.html import Html
 from bot.i18n import Lang
 from bot.posting import QuickPost
+from bot.sending import send_view, unchanged_ok
 from bot.summarize import clean, detect_language
-from bot.when import Problem, WhenError, parse_when
+from bot.when import WhenError, WhenProblem, parse_when
 from storage import releases, subscribers
 from storage.db import Database
 from storage.deliveries import NotPublishable
 from storage.releases import Release
+
+if TYPE_CHECKING:
+    from bot.delivery import DeliveryEngine
 
 logger = logging.getLogger(__name__)
 
@@ -378,14 +383,14 @@ async def got_when(
 def _when_problem(error: WhenError, text: str, settings: Settings, lang: Lang) -> Html:
     zone = settings.zone
     when = staff_views.moment(error.moment.timestamp(), zone, lang) if error.moment else ""
-    if error.problem is Problem.NO_SUCH_DATE:
+    if error.problem is WhenProblem.NO_SUCH_DATE:
         return texts.WHEN_NO_SUCH_DATE(lang, text=posting.fit(text, 100))
-    if error.problem is Problem.NO_SUCH_TIME and error.moment is not None:
+    if error.problem is WhenProblem.NO_SUCH_TIME and error.moment is not None:
         wall = staff_views.wall_clock(error.moment, lang)
         return texts.WHEN_NO_SUCH_TIME(lang, when=wall, zone=zone.key)
-    if error.problem is Problem.PAST:
+    if error.problem is WhenProblem.PAST:
         return texts.WHEN_PAST(lang, when=when, zone=zone.key)
-    if error.problem is Problem.TOO_FAR:
+    if error.problem is WhenProblem.TOO_FAR:
         return texts.WHEN_TOO_FAR(lang, when=when)
     return texts.WHEN_UNREADABLE(lang, text=posting.fit(posting.one_line(text), 100))
 

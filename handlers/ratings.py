@@ -12,8 +12,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import render, texts
 from bot.callbacks import Rate, pressed_on
-from bot.delivery import unchanged_ok
 from bot.i18n import Lang
+from bot.sending import unchanged_ok
 from storage import releases, votes
 from storage.db import Database
 

@@ -9,7 +9,7 @@ retracting them is the delivery engine's job (`bot.delivery`).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -20,7 +20,6 @@ from aiogram.types import CallbackQuery, Message
 from bot import posting, render, staff_views, texts
 from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
-from bot.delivery import DeliveryEngine
 from bot.html import Html, visible_length
 from bot.i18n import Lang, number
 from handlers.publishing import (
@@ -35,6 +34,9 @@ from handlers.publishing import (
 from storage import deliveries, releases, votes
 from storage.db import Database
 from storage.releases import KEEP, PUBLISHED, UNPUBLISHED, Release
+
+if TYPE_CHECKING:
+    from bot.delivery import DeliveryEngine
 
 RECENT = 10
 

@@ -10,10 +10,10 @@ from aiogram.types import CallbackQuery, Message
 from bot import preferences, render, texts
 from bot.callbacks import SettingsAction, SettingsButton, pressed_on
 from bot.config import Settings
-from bot.delivery import unchanged_ok
 from bot.html import Rendered
 from bot.i18n import Lang, pick_language
 from bot.preferences import Delivery
+from bot.sending import unchanged_ok
 from storage import subscribers
 from storage.db import Database
 from storage.subscribers import Subscriber

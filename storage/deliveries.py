@@ -140,7 +140,7 @@ class Retry:
 
 
 @dataclass(frozen=True, slots=True)
-class Final:
+class Undelivered:
     """Outcome: the delivery ends `failed`, `blocked`, `gone` or cancelled (`deleted`)."""
 
     id: int
@@ -150,7 +150,7 @@ class Final:
     message_id: int | None = None
 
 
-Outcome = Delivered | Retry | Final
+Outcome = Delivered | Retry | Undelivered
 
 
 async def enqueue_release(
@@ -264,12 +264,12 @@ async def record(db: Database, outcomes: Sequence[Outcome], *, now: float) -> No
     finals = [
         (o.status, o.error, int(o.status != "deleted"), o.message_id, o.id)
         for o in outcomes
-        if isinstance(o, Final)
+        if isinstance(o, Undelivered)
     ]
     unreachable = [
         (o.status, o.chat_id)
         for o in outcomes
-        if isinstance(o, Final) and o.status in ("blocked", "gone")
+        if isinstance(o, Undelivered) and o.status in ("blocked", "gone")
     ]
     async with db.transaction() as connection:
         if sent:

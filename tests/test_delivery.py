@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.delivery import view_calls
+from bot.sending import view_calls
 from storage import deliveries, subscribers
 from storage.db import Database
 from tests.delivery_kit import add_readers, copies, draft, running_engine, wait_status
@@ -36,13 +35,23 @@ async def test_every_active_instant_reader_gets_it_exactly_once(
     assert (stats.sent, stats.total, stats.delivered) == (100, 100, 100)
 
 
-async def test_pacing_keeps_to_the_global_rate_and_one_message_a_second_per_chat(
-    emulator: Emulator, db: Database, tmp_path: Path
+@pytest.mark.parametrize(
+    ("readers", "titles"),
+    [
+        pytest.param(20, "ABC", id="three releases to twenty readers"),
+        pytest.param(40, "A", id="more readers than a second's burst"),
+        pytest.param(2, "ABCDE", id="more releases than a chat's burst"),
+    ],
+)
+async def test_paced_sends_stay_within_telegrams_limits(
+    emulator: Emulator, db: Database, tmp_path: Path, readers: int, titles: str
 ) -> None:
     emulator.enable_telegram_limits()
-    readers = await add_readers(db, emulator, range(1, 21))
-    published = [await draft(db, title=f"Release {n}") for n in "ABC"]
-    # Default SEND_RATE (25/s) under Telegram's 30/s: three releases to the same 20 readers.
+    chats = await add_readers(db, emulator, range(1, readers + 1))
+    published = [await draft(db, title=f"Release {n}") for n in titles]
+    # Default SEND_RATE (25/s) under Telegram's 30/s. The emulator's token buckets (30 a second,
+    # a burst of 3 per chat) answer 429 to an engine that skips either limit; the spacing itself
+    # is checked on a virtual clock in test_pacing.py.
     async with running_engine(emulator, db, tmp_path) as engine:
         assert engine.rate == 25
         for release in published:
@@ -50,17 +59,8 @@ async def test_pacing_keeps_to_the_global_rate_and_one_message_a_second_per_chat
         for release in published:
             await wait_status(db, release.id, "sent", timeout=15)
     assert emulator.status_counts[429] == 0
-    for chat in readers:
-        assert [copies(emulator, chat, f"Release {n}") for n in "ABC"] == [1, 1, 1]
-    sends = [r for r in emulator.requests if r.method == "sendMessage" and r.status == 200]
-    times = sorted(r.time for r in sends)
-    # Seen at the emulator, which shares the event loop (a GC pause there bunches arrivals a
-    # little): never over Telegram's 30 a second, and about a second apart in each chat.
-    assert max(sum(1 for t in times if start <= t < start + 1) for start in times) <= 30
-    for chat in readers:
-        mine = sorted(r.time for r in sends if r.params["chat_id"] == chat)
-        assert all(b - a >= 0.75 for a, b in itertools.pairwise(mine))
-    assert (len(times) - 1) / (times[-1] - times[0]) <= 25 * 1.1
+    for chat in chats:
+        assert [copies(emulator, chat, f"Release {n}") for n in titles] == [1] * len(titles)
 
 
 async def test_a_429_storm_pauses_everyone_and_loses_nothing(

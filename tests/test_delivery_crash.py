@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.delivery import in_flight_limit
+from bot.pacing import in_flight_limit
 from storage import deliveries
 from storage.db import Database
 from tests.delivery_kit import add_readers, copies, draft, wait_status

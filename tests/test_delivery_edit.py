@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from bot import render
-from bot.delivery import send_view
+from bot.sending import send_view
 from storage import deliveries, releases, votes
 from storage.db import Database
 from tests.delivery_kit import (

@@ -78,7 +78,7 @@ async def test_retries_wait_for_their_time_and_failures_keep_the_error(db: Datab
         db,
         [
             deliveries.Retry(first.id, at=160.0, error="Bad Gateway"),
-            deliveries.Final(second.id, second.chat_id, "failed", "Bad Request: wrong"),
+            deliveries.Undelivered(second.id, second.chat_id, "failed", "Bad Request: wrong"),
         ],
         now=100.0,
     )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import Problem, WhenError, parse_when
+from bot.when import WhenError, WhenProblem, parse_when
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -67,39 +67,39 @@ def test_accepted(text: str, zone: ZoneInfo, now: datetime, expected: datetime) 
 
 
 REFUSED = [
-    ("", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("next week", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("2026-12-01", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("9", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("9.30", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("25:00", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("tomorrow 9:60", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("yesterday 9:00", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.UNREADABLE),
-    ("2026-02-30 09:00", MOSCOW, utc(2026, 1, 1, 12, 0), Problem.NO_SUCH_DATE),
-    ("31.04.2026 09:00", MOSCOW, utc(2026, 1, 1, 12, 0), Problem.NO_SUCH_DATE),
-    ("2026-13-01 09:00", MOSCOW, utc(2026, 1, 1, 12, 0), Problem.NO_SUCH_DATE),
-    ("today 9:00", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.PAST),
-    ("сегодня 15:00", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.PAST),
-    ("2020-01-01 09:00", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.PAST),
+    ("", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("next week", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("2026-12-01", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("9", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("9.30", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("25:00", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("tomorrow 9:60", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("yesterday 9:00", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.UNREADABLE),
+    ("2026-02-30 09:00", MOSCOW, utc(2026, 1, 1, 12, 0), WhenProblem.NO_SUCH_DATE),
+    ("31.04.2026 09:00", MOSCOW, utc(2026, 1, 1, 12, 0), WhenProblem.NO_SUCH_DATE),
+    ("2026-13-01 09:00", MOSCOW, utc(2026, 1, 1, 12, 0), WhenProblem.NO_SUCH_DATE),
+    ("today 9:00", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.PAST),
+    ("сегодня 15:00", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.PAST),
+    ("2020-01-01 09:00", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.PAST),
     # Exactly now is not in the future.
-    ("today 15:00", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.PAST),
-    ("2062-01-01 09:00", MOSCOW, utc(2026, 11, 1, 12, 0), Problem.TOO_FAR),
+    ("today 15:00", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.PAST),
+    ("2062-01-01 09:00", MOSCOW, utc(2026, 11, 1, 12, 0), WhenProblem.TOO_FAR),
     # 02:30 never happens in Berlin on 29 March 2026: clocks jump from 02:00 to 03:00.
-    ("2026-03-29 02:30", BERLIN, utc(2026, 3, 28, 12, 0), Problem.NO_SUCH_TIME),
-    ("2:30", BERLIN, utc(2026, 3, 28, 12, 0), Problem.NO_SUCH_TIME),
-    ("tomorrow 2:30", BERLIN, utc(2026, 3, 28, 12, 0), Problem.NO_SUCH_TIME),
-    ("2026-03-08 02:15", NEW_YORK, utc(2026, 3, 7, 15, 0), Problem.NO_SUCH_TIME),
+    ("2026-03-29 02:30", BERLIN, utc(2026, 3, 28, 12, 0), WhenProblem.NO_SUCH_TIME),
+    ("2:30", BERLIN, utc(2026, 3, 28, 12, 0), WhenProblem.NO_SUCH_TIME),
+    ("tomorrow 2:30", BERLIN, utc(2026, 3, 28, 12, 0), WhenProblem.NO_SUCH_TIME),
+    ("2026-03-08 02:15", NEW_YORK, utc(2026, 3, 7, 15, 0), WhenProblem.NO_SUCH_TIME),
     # First 01:30 (EDT, 05:30 UTC) has passed at 05:45 UTC, though a second 01:30 is ahead.
-    ("today 1:30", NEW_YORK, utc(2026, 11, 1, 5, 45), Problem.PAST),
+    ("today 1:30", NEW_YORK, utc(2026, 11, 1, 5, 45), WhenProblem.PAST),
 ]
 
 
 @pytest.mark.parametrize(("text", "zone", "now", "problem"), REFUSED)
-def test_refused(text: str, zone: ZoneInfo, now: datetime, problem: Problem) -> None:
+def test_refused(text: str, zone: ZoneInfo, now: datetime, problem: WhenProblem) -> None:
     with pytest.raises(WhenError) as caught:
         parse_when(text, now=now, zone=zone)
     assert caught.value.problem is problem
-    if problem in (Problem.PAST, Problem.TOO_FAR, Problem.NO_SUCH_TIME):
+    if problem in (WhenProblem.PAST, WhenProblem.TOO_FAR, WhenProblem.NO_SUCH_TIME):
         assert caught.value.moment is not None
 
 

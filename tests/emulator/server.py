@@ -78,7 +78,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.emulator.html import HtmlParseError, ParsedText, parse_html, plain_text, utf16_len
-from tests.emulator.spec import BotApiSpec, EntrySpec, Problem, Upload
+from tests.emulator.spec import BotApiSpec, EntrySpec, SpecViolation, Upload
 from tests.emulator.state import (
     CallbackAnswer,
     Chat,
@@ -160,27 +160,27 @@ def _is_message_method(method: str) -> bool:
     return (method.startswith("send") and method not in _NOT_MESSAGES) or method in _COPIES
 
 
-def _problem_description(problem: Problem, method: str) -> str:
-    """Telegram's wording for a spec problem where Telegram has one."""
-    if problem.kind == "missing" and problem.owner == method:
-        if problem.field == "chat_id":
+def _violation_description(violation: SpecViolation, method: str) -> str:
+    """Telegram's wording for a spec violation where Telegram has one."""
+    if violation.kind == "missing" and violation.owner == method:
+        if violation.field == "chat_id":
             return "Bad Request: chat_id is empty"
-        if problem.field == "text":
+        if violation.field == "text":
             return "Bad Request: message text is empty"
-        return f'Bad Request: parameter "{problem.field}" is required'
-    if problem.kind == "limit" and (problem.owner, problem.field) == (
+        return f'Bad Request: parameter "{violation.field}" is required'
+    if violation.kind == "limit" and (violation.owner, violation.field) == (
         "InlineKeyboardButton",
         "callback_data",
     ):
         return "Bad Request: BUTTON_DATA_INVALID"
-    if problem.kind == "limit" and (problem.owner, problem.field) == (
+    if violation.kind == "limit" and (violation.owner, violation.field) == (
         "answerCallbackQuery",
         "text",
     ):
         return "Bad Request: MESSAGE_TOO_LONG"
-    if problem.path == f"{method}.reply_markup":
+    if violation.path == f"{method}.reply_markup":
         return "Bad Request: can't parse reply keyboard markup JSON object"
-    return f"Bad Request: {problem}"
+    return f"Bad Request: {violation}"
 
 
 class Emulator:
@@ -654,11 +654,11 @@ class Emulator:
             if name in spec.fields and name not in params:
                 params[name] = upload
         try:
-            values, problems = self.spec.read_params(spec, params, uploads, deep=self.checks)
-            if problems:
+            values, found = self.spec.read_params(spec, params, uploads, deep=self.checks)
+            if found:
                 if self.checks:
-                    self.violations.extend(str(p) for p in problems)
-                raise ApiError(400, _problem_description(problems[0], spec.name))
+                    self.violations.extend(str(p) for p in found)
+                raise ApiError(400, _violation_description(found[0], spec.name))
             call = _Call(spec.name, spec, values, params)
             self._format(call)
             deliver_then_hang = self._inject_faults(call)

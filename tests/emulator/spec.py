@@ -2,9 +2,9 @@
 
 ``BotApiSpec.load()`` reads ``botapi_spec.json`` (written by ``make_spec.py``) once per process.
 ``BotApiSpec.read_params`` turns the raw parameters of one request (strings from a form, native
-values from a JSON body, uploaded files) into typed values and lists every ``Problem``: an unknown
-parameter, a missing required one, a wrong type (objects are checked field by field against the
-types section, recursively), or a value outside the limits stated in the reference.
+values from a JSON body, uploaded files) into typed values and lists every ``SpecViolation``:
+an unknown parameter, a missing required one, a wrong type (objects are checked field by field
+against the types section, recursively), or a value outside the limits stated in the reference.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class EntrySpec:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class SpecViolation:
     """Why a request breaks the spec; ``owner``/``field`` locate the innermost offending field."""
 
     path: str
@@ -129,15 +129,15 @@ class BotApiSpec:
 
     def read_params(
         self, method: EntrySpec, params: dict[str, Any], uploads: dict[str, Upload], *, deep: bool
-    ) -> tuple[dict[str, Any], list[Problem]]:
-        """Typed values for ``params`` and the problems found.
+    ) -> tuple[dict[str, Any], list[SpecViolation]]:
+        """Typed values for ``params`` and the violations found.
 
         With ``deep=False`` (the emulator's ``checks`` off) only what is needed to act on the
         request is done: values are converted, unknown parameters ignored, nested objects and
         limits not checked.
         """
         values: dict[str, Any] = {}
-        problems: list[Problem] = []
+        violations: list[SpecViolation] = []
         for name, raw in params.items():
             spec = method.fields.get(name)
             path = f"{method.name}.{name}"
@@ -146,15 +146,15 @@ class BotApiSpec:
                     message = "unknown parameter"
                     if name in _RETIRED:
                         message += f" (dropped from the Bot API; use {_RETIRED[name]})"
-                    problems.append(Problem(path, message, "unknown", method.name, name))
+                    violations.append(SpecViolation(path, message, "unknown", method.name, name))
                 continue
             value, found = self._top_level(raw, spec, uploads, path, method.name, deep)
-            problems.extend(found)
+            violations.extend(found)
             values[name] = value
         for name in method.required:
-            if name not in values and not any(p.field == name for p in problems):
-                problems.append(
-                    Problem(
+            if name not in values and not any(p.field == name for p in violations):
+                violations.append(
+                    SpecViolation(
                         f"{method.name}.{name}",
                         "required parameter is missing",
                         "missing",
@@ -162,7 +162,7 @@ class BotApiSpec:
                         name,
                     )
                 )
-        return values, problems
+        return values, violations
 
     def _top_level(
         self,
@@ -172,12 +172,14 @@ class BotApiSpec:
         path: str,
         owner: str,
         deep: bool,
-    ) -> tuple[Any, list[Problem]]:
+    ) -> tuple[Any, list[SpecViolation]]:
         """Convert one request parameter: forms carry strings, JSON bodies native values."""
         if isinstance(raw, Upload):
             if "InputFile" in spec.types:
                 return raw, []
-            return None, [Problem(path, "a file was uploaded here", "type", owner, spec.name)]
+            return None, [
+                SpecViolation(path, "a file was uploaded here", "type", owner, spec.name)
+            ]
         if not isinstance(raw, str):
             return raw, self.check(raw, spec, path, owner) if deep else []
         for kind in spec.types:
@@ -209,13 +211,13 @@ class BotApiSpec:
         else:
             expected = " or ".join(spec.types)
             return None, [
-                Problem(path, f"expected {expected}, got {raw!r}", "type", owner, spec.name)
+                SpecViolation(path, f"expected {expected}, got {raw!r}", "type", owner, spec.name)
             ]
         return value, self.check(value, spec, path, owner) if deep else []
 
-    def check(self, value: Any, spec: FieldSpec, path: str, owner: str) -> list[Problem]:
-        """Problems of a native ``value`` for the field ``spec`` (empty when it conforms)."""
-        best: list[Problem] | None = None
+    def check(self, value: Any, spec: FieldSpec, path: str, owner: str) -> list[SpecViolation]:
+        """Violations of a native ``value`` for the field ``spec`` (empty when it conforms)."""
+        best: list[SpecViolation] | None = None
         for kind in self._candidates(spec.types, value):
             found = self._check_kind(value, kind, spec, path, owner)
             if not found:
@@ -252,10 +254,12 @@ class BotApiSpec:
 
     def _check_kind(
         self, value: Any, kind: str, spec: FieldSpec, path: str, owner: str
-    ) -> list[Problem]:
-        def wrong(expected: str) -> list[Problem]:
+    ) -> list[SpecViolation]:
+        def wrong(expected: str) -> list[SpecViolation]:
             got = type(value).__name__
-            return [Problem(path, f"expected {expected}, got {got}", "type", owner, spec.name)]
+            return [
+                SpecViolation(path, f"expected {expected}, got {got}", "type", owner, spec.name)
+            ]
 
         if kind.startswith("Array of "):
             if not isinstance(value, list):
@@ -263,7 +267,7 @@ class BotApiSpec:
             inner = FieldSpec(
                 spec.name, (kind[len("Array of ") :],), True, None, None, None, False, None
             )
-            found: list[Problem] = []
+            found: list[SpecViolation] = []
             for index, item in enumerate(value):
                 found.extend(self.check(item, inner, f"{path}[{index}]", owner))
             if spec.unit == "items":
@@ -284,7 +288,7 @@ class BotApiSpec:
                 return wrong(kind)
             if spec.const is not None and value != spec.const:
                 message = f'must be "{spec.const}", got {value!r}'
-                return [Problem(path, message, "type", owner, spec.name)]
+                return [SpecViolation(path, message, "type", owner, spec.name)]
             if spec.unit in ("characters", "bytes") and not spec.after_parsing:
                 return self._limit(_size(value, spec.unit), spec, path, owner, spec.unit)
             return []
@@ -295,30 +299,34 @@ class BotApiSpec:
             return wrong(kind)
         return self.check_object(value, entry, path)
 
-    def check_object(self, value: dict[str, Any], entry: EntrySpec, path: str) -> list[Problem]:
-        """Problems of a JSON object against the type ``entry``."""
-        found: list[Problem] = []
+    def check_object(
+        self, value: dict[str, Any], entry: EntrySpec, path: str
+    ) -> list[SpecViolation]:
+        """Violations of a JSON object against the type ``entry``."""
+        found: list[SpecViolation] = []
         for name, item in value.items():
             field = entry.fields.get(name)
             if field is None:
                 found.append(
-                    Problem(f"{path}.{name}", "unknown field", "unknown", entry.name, name)
+                    SpecViolation(f"{path}.{name}", "unknown field", "unknown", entry.name, name)
                 )
             else:
                 found.extend(self.check(item, field, f"{path}.{name}", entry.name))
         for name in entry.required:
             if name not in value:
                 found.append(
-                    Problem(
+                    SpecViolation(
                         f"{path}.{name}", "required field is missing", "missing", entry.name, name
                     )
                 )
         return found
 
     @staticmethod
-    def _limit(size: float, spec: FieldSpec, path: str, owner: str, unit: str) -> list[Problem]:
+    def _limit(
+        size: float, spec: FieldSpec, path: str, owner: str, unit: str
+    ) -> list[SpecViolation]:
         if spec.min is None or spec.max is None or spec.min <= size <= spec.max:
             return []
         shown = f"{size:g} {unit}".strip()
         allowed = f"{spec.min}-{spec.max} {unit}".strip()
-        return [Problem(path, f"{shown}, allowed {allowed}", "limit", owner, spec.name)]
+        return [SpecViolation(path, f"{shown}, allowed {allowed}", "limit", owner, spec.name)]

@@ -1,0 +1,352 @@
+"""The send loop: drains the outbox, sending every claimed delivery paced, and commits outcomes.
+
+Publishing writes one `deliveries` row per reader in one transaction (the outbox); the sender
+claims rows in batches (`pending` -> `sending`), sends each at the global rate and at most one
+message a second per chat, and writes the outcomes back in batches. A 429 pauses every sender
+for `retry_after`; 403 marks the reader blocked, "chat not found" gone; 5xx, timeouts and
+connection errors are retried with capped exponential backoff and end `failed` with the error.
+
+Crash safety: at start-up rows still `sending` go back to `pending` (`bot.delivery`). A send holds
+one of `in_flight_limit(rate)` permits from before its request until its outcome is committed, so
+a hard kill can leave at most that many deliveries sent but not recorded: those, and only those,
+may reach a reader twice (two messages each for a photo release whose text follows the photo).
+
+Views are rendered and encoded once per release, revision, language and vote, then posted by
+`bot.pacing.JsonTransport`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from array import array
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from aiogram import Bot
+
+from bot import render
+from bot.config import Settings
+from bot.digests import render_digest
+from bot.i18n import Lang, pick_language
+from bot.pacing import EncodedCall, JsonTransport, Pacer, SendFailure, encode
+from bot.sending import view_calls
+from storage import deliveries, releases
+from storage.db import Database
+from storage.deliveries import Delivered, Job, Outcome, Retry, Undelivered
+from storage.releases import PUBLISHED, Release
+
+logger = logging.getLogger(__name__)
+
+# Outcomes are committed together every FLUSH_INTERVAL seconds (or sooner when many wait).
+FLUSH_INTERVAL: Final = 0.05
+
+
+@dataclass(slots=True)
+class EngineMetrics:
+    """What the engine did since it started, for logs and the benchmark."""
+
+    sent: int = 0
+    too_many_requests: int = 0
+    retries: int = 0
+    send_seconds: array[float] = field(default_factory=lambda: array("d"))
+
+    def timed(self, seconds: float) -> None:
+        """Remember one request's round trip (the latest million at most: 8 MB)."""
+        if len(self.send_seconds) >= 1_000_000:
+            del self.send_seconds[:500_000]
+        self.send_seconds.append(seconds)
+
+
+class OutboxSender:
+    """Sends what the outbox holds, `limit` deliveries in flight or awaiting commit at most.
+
+    `dispatch` and `write` are the two loops the engine runs. `retracted` holds releases whose
+    unsent deliveries are cancelled instead of sent; `on_settled` is called with each release
+    whose claimed deliveries have all been settled, once the outbox runs dry.
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        settings: Settings,
+        *,
+        pacer: Pacer,
+        metrics: EngineMetrics,
+        limit: int,
+        clock: Callable[[], float],
+        backoff: Callable[[int], float],
+        on_settled: Callable[[int], None],
+        max_attempts: int,
+        request_timeout: float,
+        poll_interval: float,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._pacer = pacer
+        self.metrics = metrics
+        self.limit = limit
+        self._clock = clock
+        self._backoff = backoff
+        self._on_settled = on_settled
+        self._max_attempts = max_attempts
+        self._poll_interval = poll_interval
+        self._transport = JsonTransport(bot, request_timeout)
+        self._slots = asyncio.Semaphore(limit)
+        self._queue: deque[Job] = deque()
+        self._more = True
+        self._active: set[int] = set()
+        self._releases: dict[int, Release] = {}
+        self._payloads: dict[tuple[int, int, str, int | None], tuple[EncodedCall, ...]] = {}
+        self.retracted: set[int] = set()
+        self._outbox: list[Outcome] = []
+        self._has_outcomes = asyncio.Event()
+        self._outbox_full = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        # Send tasks by delivery id, and the deliveries whose request is on the wire now.
+        self._sends: dict[asyncio.Task[None], int] = {}
+        self._on_wire: set[int] = set()
+        # A quarter of the permits at most wait for the writer: the rest keep sending.
+        self._flush_size = max(16, limit // 4)
+        self._stopping = False
+
+    # ----------------------------------------------------------------- what the engine asks
+
+    def wake(self) -> None:
+        """Look for new deliveries now."""
+        self._wake.set()
+
+    def resume(self) -> None:
+        """Send again after `halt` (the engine is starting)."""
+        self._stopping = False
+
+    def halt(self) -> set[asyncio.Task[None]]:
+        """Stop sending: sends still waiting for the pacer are cancelled (their rows go back to
+        pending); returns every send task, those on the wire left to finish."""
+        self._stopping = True
+        for task, delivery_id in list(self._sends.items()):
+            if delivery_id not in self._on_wire:
+                task.cancel()
+        return set(self._sends)
+
+    def drop_queue(self) -> None:
+        """Forget what was claimed but not sent (the rows are reset to pending by the caller)."""
+        self._queue.clear()
+
+    def has_queued(self, release_id: int) -> bool:
+        """Whether a delivery of the release is claimed and waiting to be sent."""
+        return any(job.release_id == release_id for job in self._queue)
+
+    def refresh(self, release: Release) -> None:
+        """Deliveries still queued go out in this (newer) revision of the release."""
+        if release.id in self._releases:
+            self._releases[release.id] = release
+
+    def forget(self, release_id: int) -> None:
+        """The release is sent: drop what was kept for sending it."""
+        self._releases.pop(release_id, None)
+
+    # ----------------------------------------------------------------- sending
+
+    async def dispatch(self) -> None:
+        """Claim deliveries and start a send for each as permits free up."""
+        while True:
+            if not self._queue or (self._more and len(self._queue) < self.limit):
+                await self._refill()
+            if not self._queue:
+                await self._idle()
+                continue
+            await self._slots.acquire()
+            job = self._queue.popleft()
+            task = asyncio.create_task(self._deliver(job))
+            self._sends[task] = job.id
+            task.add_done_callback(self._forget_send)
+
+    def _forget_send(self, task: asyncio.Task[None]) -> None:
+        del self._sends[task]
+
+    async def _refill(self) -> None:
+        wanted = max(2 * self.limit, 64)
+        jobs = await deliveries.claim(self._db, self._clock(), wanted)
+        # Fewer than asked: the outbox is drained until a wake-up or the queue runs dry.
+        self._more = len(jobs) == wanted
+        for release_id in {job.release_id for job in jobs if job.release_id is not None}:
+            release = await releases.get(self._db, release_id)
+            if release is not None:
+                self._releases[release_id] = release
+                self._active.add(release_id)
+        self._queue.extend(jobs)
+
+    async def _idle(self) -> None:
+        if not self._sends and not self._outbox:
+            # Everything claimed is settled: the releases may be complete now, not in 3 s.
+            for release_id in self._active:
+                self._on_settled(release_id)
+            self._active.clear()
+        self._wake.clear()
+        wait = self._poll_interval
+        due = await deliveries.next_due(self._db)
+        if due is not None:
+            wait = min(wait, max(0.0, due - self._clock()))
+        if wait > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
+
+    def _lang(self, language: str | None, telegram_language: str | None) -> Lang:
+        return pick_language(language, telegram_language, self._settings.default_language)
+
+    def _release_payload(
+        self, release: Release, lang: Lang, stars: int | None
+    ) -> tuple[EncodedCall, ...]:
+        key = (release.id, release.revision, lang, stars)
+        payload = self._payloads.get(key)
+        if payload is None:
+            if len(self._payloads) > 256:
+                self._payloads.clear()
+            view = render.release_view(release, lang, my_stars=stars)
+            payload = encode(
+                view_calls(
+                    view.text,
+                    view.keyboard,
+                    photo=view.photo,
+                    short_caption=view.short_caption,
+                    paid=self._settings.paid_broadcast,
+                )
+            )
+            self._payloads[key] = payload
+        return payload
+
+    async def _deliver(self, job: Job) -> None:
+        outcome: Outcome = Retry(job.id, at=0.0, error=None, counted=False)
+        try:
+            outcome = await self._attempt(job)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            logger.exception("Delivery %d to %d failed", job.id, job.chat_id)
+            outcome = Undelivered(
+                job.id, job.chat_id, "failed", f"{type(error).__name__}: {error}"
+            )
+        finally:
+            self._submit(outcome)
+
+    async def _attempt(self, job: Job) -> Outcome:
+        lang = self._lang(job.language, job.telegram_language)
+        revision = 0
+        if job.release_id is not None:
+            release = self._releases.get(job.release_id)
+            if (
+                release is None
+                or release.status not in PUBLISHED
+                or job.release_id in self.retracted
+            ):
+                return Undelivered(job.id, job.chat_id, "deleted", deliveries.CANCELLED_RETRACTED)
+            payload = self._release_payload(release, lang, job.stars)
+            revision = release.revision
+        else:
+            assert job.digest_id is not None
+            rendered = await render_digest(self._db, job.digest_id, lang)
+            # A digest links many releases: a preview of the first one would misrepresent it,
+            # as /digest and its pages (handlers/digests.py) also turn previews off.
+            payload = encode(
+                view_calls(
+                    rendered.text,
+                    rendered.keyboard,
+                    paid=self._settings.paid_broadcast,
+                    preview=False,
+                )
+            )
+        first = job.message_id
+        # A photo already sent (its id stored): only the text after it is left to send.
+        parts = payload if first is None else payload[1:]
+        ids: list[int] = []
+        chat_paced = False
+        for part in parts:
+            while True:
+                await self._pacer.take()
+                if not chat_paced:
+                    # After the global slot, not before: a message delayed by the global rate
+                    # would otherwise land less than a second after the chat's previous one.
+                    await self._pacer.chat(job.chat_id, len(parts))
+                    chat_paced = True
+                if self._stopping:
+                    raise asyncio.CancelledError
+                started = time.perf_counter()
+                self._on_wire.add(job.id)
+                try:
+                    ids.append(await self._transport.send(part, job.chat_id))
+                except SendFailure as failure:
+                    self.metrics.timed(time.perf_counter() - started)
+                    if failure.kind == "flood":
+                        self.metrics.too_many_requests += 1
+                        self._pacer.pause(failure.retry_after)
+                        continue
+                    partial = first if first is not None else (ids[0] if ids else None)
+                    return self._failed(job, failure, partial)
+                finally:
+                    self._on_wire.discard(job.id)
+                self.metrics.timed(time.perf_counter() - started)
+                break
+        self.metrics.sent += len(ids)
+        if first is None:
+            first, extra = ids[0], (ids[1] if len(ids) > 1 else None)
+        else:
+            extra = ids[0]
+        return Delivered(job.id, first, extra, revision, self._clock())
+
+    def _failed(self, job: Job, failure: SendFailure, partial: int | None) -> Outcome:
+        if failure.kind in ("blocked", "gone"):
+            status: Literal["blocked", "gone"] = "blocked" if failure.kind == "blocked" else "gone"
+            return Undelivered(job.id, job.chat_id, status, failure.error, partial)
+        attempts = job.attempts + 1
+        if failure.kind == "permanent" or attempts >= self._max_attempts:
+            return Undelivered(job.id, job.chat_id, "failed", failure.error, partial)
+        self.metrics.retries += 1
+        return Retry(job.id, self._clock() + self._backoff(attempts), failure.error, partial)
+
+    # ----------------------------------------------------------------- committing outcomes
+
+    def _submit(self, outcome: Outcome) -> None:
+        self._outbox.append(outcome)
+        self._has_outcomes.set()
+        if len(self._outbox) >= self._flush_size:
+            self._outbox_full.set()
+
+    async def write(self) -> None:
+        """Commit outcomes in batches: every `FLUSH_INTERVAL`, or at once when many wait."""
+        while True:
+            await self._has_outcomes.wait()
+            if len(self._outbox) < self._flush_size:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(FLUSH_INTERVAL):
+                        await self._outbox_full.wait()
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Commit every outcome waiting now and free its permit."""
+        async with self._flush_lock:
+            self._has_outcomes.clear()
+            self._outbox_full.clear()
+            batch, self._outbox = self._outbox, []
+            if not batch:
+                return
+            try:
+                await deliveries.record(self._db, batch, now=self._clock())
+            except Exception:
+                # Never drop an outcome: keep it (and its permit) and try again shortly.
+                logger.exception("Could not record %d delivery outcomes; retrying", len(batch))
+                self._outbox[:0] = batch
+                await asyncio.sleep(1.0)
+                self._has_outcomes.set()
+                return
+        for _ in batch:
+            self._slots.release()
+        if any(isinstance(outcome, Retry) for outcome in batch) or not self._sends:
+            self._wake.set()
