@@ -8,12 +8,16 @@ import sys
 
 from pydantic import ValidationError
 
+from bot import redact
 from bot.app import main
 from bot.config import Settings, describe_error
 
+logger = logging.getLogger("bot")
+
 
 def cli() -> int:
-    """Exit 2 with one line naming the bad or missing setting; else run the bot."""
+    """Exit 2 with one line naming the bad or missing setting; else run the bot (exit 1 if it
+    fails, with the token redacted)."""
     try:
         settings = Settings()
     except ValidationError as error:
@@ -22,7 +26,13 @@ def cli() -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    asyncio.run(main(settings))
+    redact.install([settings.bot_token.get_secret_value()])
+    try:
+        asyncio.run(main(settings))
+    except Exception as error:
+        # Logged, not left to Python's own traceback print: the log filter redacts the token.
+        logger.critical("Pressroom stopped: %s", error, exc_info=error)
+        return 1
     return 0
 
 

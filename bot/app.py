@@ -69,7 +69,18 @@ def freeze_imports() -> None:
 async def on_startup(
     dispatcher: Dispatcher, bot: Bot, settings: Settings, dialogs: DialogStorage
 ) -> None:
-    """Open the database, publish the command menus, start background work."""
+    """Open the database, publish the command menus, start background work; if any of it
+    fails, stop what started and close the database (no shutdown hook follows a failed start)."""
+    try:
+        await _start(dispatcher, bot, settings, dialogs)
+    except BaseException:
+        await on_shutdown(dispatcher)
+        raise
+
+
+async def _start(
+    dispatcher: Dispatcher, bot: Bot, settings: Settings, dialogs: DialogStorage
+) -> None:
     freeze_imports()
     dispatcher["db"] = await Database.open(settings.database_path)
     await dialogs.attach(dispatcher["db"])
@@ -179,4 +190,8 @@ async def _serve_webhook(
 async def main(settings: Settings) -> None:
     """Build everything from `settings` and serve until stopped."""
     bot = build_bot(settings)
-    await serve(bot, build_dispatcher(settings), settings)
+    try:
+        await serve(bot, build_dispatcher(settings), settings)
+    finally:
+        # aiogram closes it after a stop, not after a failed start.
+        await bot.session.close()

@@ -30,7 +30,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal, TypeVar
 
 import aiohttp
@@ -52,6 +52,7 @@ from bot import render
 from bot.config import Settings
 from bot.digests import render_digest
 from bot.i18n import Lang, pick_language
+from bot.redact import redact
 from bot.render import ReleaseView
 from storage import deliveries, releases, subscribers
 from storage.db import Database
@@ -746,6 +747,9 @@ class DeliveryEngine:
     # ----------------------------------------------------------------- committing outcomes
 
     def _submit(self, outcome: Outcome) -> None:
+        if not isinstance(outcome, Delivered) and outcome.error:
+            # Stored and shown to staff: aiohttp's error texts carry the URL, token included.
+            outcome = replace(outcome, error=redact(outcome.error, [self.bot.token]))
         self._outbox.append(outcome)
         self._has_outcomes.set()
         if len(self._outbox) >= self._flush_size:

@@ -25,6 +25,7 @@ from bot.callbacks import (
 )
 from bot.html import Html, bold, escape, link, visible_length
 from bot.i18n import LANGUAGES, Lang, Text, plural
+from bot.redact import redact
 from storage.deliveries import DeliveryStats, Failure
 from storage.releases import Release
 from storage.subscribers import Digest, Subscriber, SubscriberCounts
@@ -522,7 +523,7 @@ def release_report(
         sections.append(Html("\n".join([heading, *chart])))
     if failures:
         shown = [
-            escape(f"{failure.chat_id}: {fit(one_line(failure.error or ''), ERROR_LIMIT)}")
+            escape(f"{failure.chat_id}: {fit(one_line(redact(failure.error or '')), ERROR_LIMIT)}")
             for failure in failures[:FAILURES_SHOWN]
         ]
         sections.append(Html("\n".join([texts.RELEASE_FAILURES(lang), *shown])))
