@@ -37,7 +37,8 @@ entity parsing, callback_data 1-64 bytes, ...), HTML Telegram cannot parse, an i
 command. A test that provokes one on purpose clears it with ``take_violations()``.
 
 Knobs (all off by default): ``checks`` (spec validation; off for raw benchmarks), ``latency``
-(seconds added to every request, concurrently), ``global_rate`` (messages/s across chats, token
+(seconds added to every request, concurrently, once it has been read: a client that stops
+waiting loses the answer, not the request), ``global_rate`` (messages/s across chats, token
 bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_minute``,
 ``paid_broadcast_rate`` (replaces ``global_rate`` for ``allow_paid_broadcast=true``),
 ``enable_telegram_limits()`` (30/s, 1/s burst 3, 20/min, 1000/s paid), ``blocked`` and
@@ -596,17 +597,22 @@ class Emulator:
     # ----------------------------------------------------------------- HTTP
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        # Read before the delay: Telegram has a request once the client has sent it, and acts
+        # on it even if the client stops waiting (then only the answer is lost).
+        unreadable: ValueError | None = None
+        try:
+            params, uploads = await self._read_request(request)
+        except ValueError as exc:
+            unreadable = exc
         if self.latency > 0:
             await asyncio.sleep(self.latency)
-        method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             error = ApiError(401, "Unauthorized")
             self._record(method, {}, error.status, error.description)
             return self._respond(error.status, error.body())
-        try:
-            params, uploads = await self._read_request(request)
-        except ValueError as exc:
-            error = ApiError(400, f"Bad Request: {exc}")
+        if unreadable is not None:
+            error = ApiError(400, f"Bad Request: {unreadable}")
             self._record(method, {}, error.status, error.description)
             return self._respond(error.status, error.body())
         if self._malformed_left and self._faults_apply(method):
