@@ -8,12 +8,17 @@ import sys
 
 from pydantic import ValidationError
 
+from bot import redact
 from bot.config import Settings, describe_error
 from bot.lazy_types import import_aiogram
+from bot.lock import DatabaseInUse, hold_database
+
+logger = logging.getLogger("bot")
 
 
 def cli() -> int:
-    """Exit 2 with one line naming the bad or missing setting; else run the bot."""
+    """Exit 2 with one line naming the bad or missing setting, or saying that another process
+    holds the database; else run the bot (exit 1 if it fails, with the token redacted)."""
     try:
         settings = Settings()
     except ValidationError as error:
@@ -22,11 +27,22 @@ def cli() -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    redact.install([settings.bot_token.get_secret_value()])
     # Before any module that imports aiogram (bot.app and all it imports): bot/lazy_types.py.
     import_aiogram()
     from bot.app import main
 
-    asyncio.run(main(settings))
+    try:
+        # Before the database is opened: a second bot must not touch the first one's rows.
+        with hold_database(settings.database_path):
+            asyncio.run(main(settings))
+    except DatabaseInUse as error:
+        print(error, file=sys.stderr)
+        return 2
+    except Exception as error:
+        # Logged, not left to Python's own traceback print: the log filter redacts the token.
+        logger.critical("Pressroom stopped: %s", error, exc_info=error)
+        return 1
     return 0
 
 

@@ -14,8 +14,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-from aiohttp import web
 
 import handlers
 from bot import digests, texts
@@ -24,6 +22,7 @@ from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
 from bot.middleware import ReaderMiddleware
 from bot.pacing import connection_limit
+from bot.serving import UpdatesInFlight, serve_webhook
 from storage.db import Database
 from storage.dialogs import DialogStorage
 
@@ -48,7 +47,10 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
     """The Dispatcher with routers, middleware and start-up/shutdown hooks."""
     # Staff dialogs live in SQLite (attached at start-up), so a restart mid-dialog keeps them.
     dialogs = DialogStorage()
-    dispatcher = Dispatcher(storage=dialogs, settings=settings, dialogs=dialogs)
+    updates = UpdatesInFlight()
+    dispatcher = Dispatcher(storage=dialogs, settings=settings, dialogs=dialogs, updates=updates)
+    # Outermost, so that a stop waits for everything an update does.
+    dispatcher.update.outer_middleware(updates)
     dispatcher.update.outer_middleware(ReaderMiddleware())
     dispatcher.include_routers(*handlers.routers())
     dispatcher.startup.register(on_startup)
@@ -68,9 +70,24 @@ def freeze_imports() -> None:
 
 
 async def on_startup(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    settings: Settings,
+    dialogs: DialogStorage,
+    updates: UpdatesInFlight,
+) -> None:
+    """Open the database, publish the command menus, start background work; if any of it
+    fails, stop what started and close the database (no shutdown hook follows a failed start)."""
+    try:
+        await _start(dispatcher, bot, settings, dialogs)
+    except BaseException:
+        await on_shutdown(dispatcher, updates)
+        raise
+
+
+async def _start(
     dispatcher: Dispatcher, bot: Bot, settings: Settings, dialogs: DialogStorage
 ) -> None:
-    """Open the database, publish the command menus, start background work."""
     freeze_imports()
     dispatcher["db"] = await Database.open(settings.database_path)
     await dialogs.attach(dispatcher["db"])
@@ -89,8 +106,10 @@ async def on_startup(
         logger.info("Pressroom @%s is polling for updates", me.username)
 
 
-async def on_shutdown(dispatcher: Dispatcher) -> None:
-    """Stop background work and close the database."""
+async def on_shutdown(dispatcher: Dispatcher, updates: UpdatesInFlight) -> None:
+    """Let the updates being handled finish, stop background work (sends in flight finish and
+    are committed), close the database. Updates have stopped coming; the session closes after."""
+    await updates.finish()
     digest_job: digests.DigestJob | None = dispatcher.workflow_data.pop("digest_job", None)
     if digest_job is not None:
         await digest_job.stop()
@@ -140,7 +159,7 @@ async def serve(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
     if settings.use_webhook:
-        await _serve_webhook(bot, dispatcher, settings, stop)
+        await serve_webhook(bot, dispatcher, settings, stop)
         return
     polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
     stopping = asyncio.create_task(stop.wait())
@@ -151,33 +170,11 @@ async def serve(
     await polling
 
 
-async def _serve_webhook(
-    bot: Bot, dispatcher: Dispatcher, settings: Settings, stop: asyncio.Event
-) -> None:
-    app = web.Application()
-    SimpleRequestHandler(
-        dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()
-    ).register(app, path=settings.webhook_path)
-    setup_application(app, dispatcher, bot=bot)
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-        # Registered only now: Telegram starts pushing at once, and the port must be open.
-        await bot.set_webhook(
-            settings.webhook_url + settings.webhook_path,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=dispatcher.resolve_used_update_types(),
-        )
-        me = await bot.me()
-        logger.info("Pressroom @%s is receiving updates at %s", me.username, settings.webhook_url)
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-        await bot.session.close()
-
-
 async def main(settings: Settings) -> None:
     """Build everything from `settings` and serve until stopped."""
     bot = build_bot(settings)
-    await serve(bot, build_dispatcher(settings), settings)
+    try:
+        await serve(bot, build_dispatcher(settings), settings)
+    finally:
+        # aiogram closes it after a stop, not after a failed start.
+        await bot.session.close()

@@ -24,7 +24,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from aiogram import Bot
@@ -34,6 +34,7 @@ from bot.config import Settings
 from bot.digests import render_digest
 from bot.i18n import Lang, pick_language
 from bot.pacing import EncodedCall, JsonTransport, Pacer, SendFailure, encode
+from bot.redact import redact
 from bot.sending import view_calls
 from storage import deliveries, releases
 from storage.db import Database
@@ -97,6 +98,7 @@ class OutboxSender:
         self._max_attempts = max_attempts
         self._poll_interval = poll_interval
         self._transport = JsonTransport(bot, request_timeout)
+        self._token = bot.token
         self._slots = asyncio.Semaphore(limit)
         self._queue: deque[Job] = deque()
         self._more = True
@@ -314,6 +316,9 @@ class OutboxSender:
     # ----------------------------------------------------------------- committing outcomes
 
     def _submit(self, outcome: Outcome) -> None:
+        if not isinstance(outcome, Delivered) and outcome.error:
+            # Stored and shown to staff: aiohttp's error texts carry the URL, token included.
+            outcome = replace(outcome, error=redact(outcome.error, [self._token]))
         self._outbox.append(outcome)
         self._has_outcomes.set()
         if len(self._outbox) >= self._flush_size:

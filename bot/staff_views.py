@@ -13,6 +13,7 @@ from bot.callbacks import ReleaseAction, ReleaseButton
 from bot.html import Html, Rendered, escape
 from bot.i18n import Lang, Text, decimal, number
 from bot.posting import Refusal, fit, one_line
+from bot.redact import redact
 from storage.deliveries import DeliveryStats, Failure
 from storage.releases import Release
 from storage.subscribers import SubscriberCounts
@@ -188,7 +189,7 @@ def release_report(
         sections.append(Html("\n".join([heading, *chart])))
     if failures:
         shown = [
-            escape(f"{failure.chat_id}: {fit(one_line(failure.error or ''), ERROR_LIMIT)}")
+            escape(f"{failure.chat_id}: {fit(one_line(redact(failure.error or '')), ERROR_LIMIT)}")
             for failure in failures[:FAILURES_SHOWN]
         ]
         sections.append(Html("\n".join([texts.RELEASE_FAILURES(lang), *shown])))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,14 @@ class Pressroom:
         now = self.emulator.message(message.chat_id, message.message_id)
         assert now is not None
         return now
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for the webhook server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def settings_for(emulator: Emulator, tmp_path: Path, **overrides: Any) -> Settings:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,21 +10,14 @@ import pytest
 
 from storage import subscribers
 from tests.emulator import Emulator
-from tests.harness import Pressroom, settings_for
+from tests.harness import Pressroom, free_port, settings_for
 
 SECRET = "webhook_secret-123"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 async def hooked(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Pressroom]:
-    port = _free_port()
+    port = free_port()
     settings = settings_for(
         emulator,
         tmp_path,

@@ -37,18 +37,22 @@ entity parsing, callback_data 1-64 bytes, ...), HTML Telegram cannot parse, an i
 command. A test that provokes one on purpose clears it with ``take_violations()``.
 
 Knobs (all off by default): ``checks`` (spec validation; off for raw benchmarks), ``latency``
-(seconds added to every request, concurrently), ``global_rate`` (messages/s across chats, token
+(seconds added to every request, concurrently, once it has been read: a client that stops
+waiting loses the answer, not the request), ``global_rate`` (messages/s across chats, token
 bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_minute``,
 ``paid_broadcast_rate`` (replaces ``global_rate`` for ``allow_paid_broadcast=true``),
 ``enable_telegram_limits()`` (30/s, 1/s burst 3, 20/min, 1000/s paid), ``blocked`` and
 ``deactivated`` (sets of user ids answered 403), ``fail_rate`` (injected 500/502, seeded by
 ``seed``), ``hang_rate`` and ``hang_next(n, deliver=False)`` (requests never answered until
 ``stop()``; with ``deliver=True`` the message is created and only the answer is lost),
+``malformed_next(n)`` (the next ``n`` requests are answered with a malformed HTTP status line
+and the connection closed: aiohttp raises ``ClientResponseError`` whose text holds the request
+URL, token included; recorded with status 0 and description ``"malformed"``),
 ``fault_methods`` (methods faults hit; default: all but getUpdates, getMe and webhook setup),
 ``strict_html_entities`` (see ``tests.emulator.html``), ``log_requests``,
 ``webhook_retry_delay`` (pause before pushing an update again after the bot refused it).
 Sends, copies and forwards count against the flood limits; edits count against the global bucket.
-A request answered 429, 403, 5xx or left hanging creates no message.
+A request answered 429, 403, 5xx, malformed or left hanging creates no message.
 
 Injecting a command and reading the reply::
 
@@ -254,6 +258,7 @@ class Emulator:
         self._update_event = asyncio.Event()
         self._poll_generation = 0
         self._hang_queue: deque[bool] = deque()
+        self._malformed_left = 0
         self._released = asyncio.Event()
         self._stopping = False
         self._global_bucket: TokenBucket | None = None
@@ -333,6 +338,10 @@ class Emulator:
     def hang_next(self, count: int = 1, *, deliver: bool = False) -> None:
         """Leave the next ``count`` fault-eligible requests unanswered until ``stop()``."""
         self._hang_queue.extend([deliver] * count)
+
+    def malformed_next(self, count: int = 1) -> None:
+        """Answer the next ``count`` fault-eligible requests with a malformed status line."""
+        self._malformed_left += count
 
     def now(self) -> float:
         """The emulator's wall clock: real time plus ``clock_offset``."""
@@ -588,21 +597,40 @@ class Emulator:
     # ----------------------------------------------------------------- HTTP
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        # Read before the delay: Telegram has a request once the client has sent it, and acts
+        # on it even if the client stops waiting (then only the answer is lost).
+        unreadable: ValueError | None = None
+        try:
+            params, uploads = await self._read_request(request)
+        except ValueError as exc:
+            unreadable = exc
         if self.latency > 0:
             await asyncio.sleep(self.latency)
-        method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             error = ApiError(401, "Unauthorized")
             self._record(method, {}, error.status, error.description)
             return self._respond(error.status, error.body())
-        try:
-            params, uploads = await self._read_request(request)
-        except ValueError as exc:
-            error = ApiError(400, f"Bad Request: {exc}")
+        if unreadable is not None:
+            error = ApiError(400, f"Bad Request: {unreadable}")
             self._record(method, {}, error.status, error.description)
             return self._respond(error.status, error.body())
+        if self._malformed_left and self._faults_apply(method):
+            self._malformed_left -= 1
+            self._record(method, params, 0, "malformed")
+            return self._malformed(request)
         status, body = await self._execute(method, params, uploads)
         return self._respond(status, body)
+
+    @staticmethod
+    def _malformed(request: web.Request) -> web.Response:
+        """Write a status line no HTTP client accepts and hang up; the response aiohttp then
+        tries to write goes nowhere."""
+        transport = request.transport
+        if transport is not None:
+            transport.write(b"HTTP/1.1 OK-ish garbage\r\n\r\n")
+            transport.close()
+        return web.Response(status=200)
 
     @staticmethod
     def _respond(status: int, body: dict[str, Any]) -> web.Response:
@@ -688,14 +716,14 @@ class Emulator:
         if self.log_requests:
             self.requests.append(RequestRecord(method, params, status, self.now(), description))
 
+    def _faults_apply(self, method: str) -> bool:
+        if self.fault_methods is not None:
+            return method in self.fault_methods
+        return method not in _PLUMBING
+
     def _inject_faults(self, call: _Call) -> bool | None:
         """None to go on; otherwise hang (True: after delivering). Raises injected 5xx."""
-        in_scope = (
-            call.method in self.fault_methods
-            if self.fault_methods is not None
-            else call.method not in _PLUMBING
-        )
-        if not in_scope:
+        if not self._faults_apply(call.method):
             return None
         if self._hang_queue:
             return self._hang_queue.popleft()
