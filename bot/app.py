@@ -18,11 +18,12 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 import handlers
-from bot import digests, texts
+from bot import digests, ops, texts
 from bot.config import Settings
 from bot.delivery import DeliveryEngine, connection_limit
 from bot.i18n import LANGUAGES, Text
 from bot.middleware import ReaderMiddleware
+from bot.telemetry import UpdateTimer
 from storage.db import Database
 from storage.dialogs import DialogStorage
 
@@ -48,6 +49,7 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
     # Staff dialogs live in SQLite (attached at start-up), so a restart mid-dialog keeps them.
     dialogs = DialogStorage()
     dispatcher = Dispatcher(storage=dialogs, settings=settings, dialogs=dialogs)
+    dispatcher.update.outer_middleware(UpdateTimer())
     dispatcher.update.outer_middleware(ReaderMiddleware())
     dispatcher.include_routers(*handlers.routers())
     dispatcher.startup.register(on_startup)
@@ -71,15 +73,21 @@ async def on_startup(
 ) -> None:
     """Open the database, publish the command menus, start background work."""
     freeze_imports()
+    operations = dispatcher["ops"] = ops.Operations(bot, settings)
+    telemetry = dispatcher["telemetry"] = operations.telemetry
     dispatcher["db"] = await Database.open(settings.database_path)
     await dialogs.attach(dispatcher["db"])
-    dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings)
+    dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings, telemetry=telemetry)
     await dispatcher["delivery"].start()
     digest_job = digests.DigestJob(
-        dispatcher["db"], default_zone=settings.timezone, engine=dispatcher["delivery"]
+        dispatcher["db"],
+        default_zone=settings.timezone,
+        engine=dispatcher["delivery"],
+        on_run=telemetry.digest_ran,
     )
     dispatcher["digest_job"] = digest_job
     digest_job.start()
+    await operations.start(dispatcher["db"])
     await publish_commands(bot, settings)
     if not settings.use_webhook:
         # The webhook itself is registered once the server listens (see _serve_webhook).
@@ -90,6 +98,9 @@ async def on_startup(
 
 async def on_shutdown(dispatcher: Dispatcher) -> None:
     """Stop background work and close the database."""
+    operations: ops.Operations | None = dispatcher.workflow_data.pop("ops", None)
+    if operations is not None:
+        await operations.stop()
     digest_job: digests.DigestJob | None = dispatcher.workflow_data.pop("digest_job", None)
     if digest_job is not None:
         await digest_job.stop()
@@ -157,6 +168,7 @@ async def _serve_webhook(
     SimpleRequestHandler(
         dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()
     ).register(app, path=settings.webhook_path)
+    ops.share_webhook_server(app, dispatcher, settings)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()

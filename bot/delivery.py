@@ -53,6 +53,7 @@ from bot.config import Settings
 from bot.digests import render_digest
 from bot.i18n import Lang, pick_language
 from bot.render import ReleaseView
+from bot.telemetry import Telemetry, counted_as
 from storage import deliveries, releases, subscribers
 from storage.db import Database
 from storage.deliveries import Delivered, Job, NotPublishable, Outcome, Retry
@@ -452,8 +453,11 @@ class DeliveryEngine:
         progress_interval: float = 3.0,
         per_chat_interval: float = 1.0,
         poll_interval: float = 1.0,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.bot = bot
+        # Counts for /metrics; an engine of its own (tests, benchmarks) gets a private one.
+        self.telemetry = Telemetry() if telemetry is None else telemetry
         self._db = db
         self._settings = settings
         self._clock = clock
@@ -568,7 +572,9 @@ class DeliveryEngine:
             self._db, release_id, report_chat_id=report_chat_id, clock=self._clock
         )
         self._retracted.discard(release_id)
-        logger.info("Release %d queued for %d readers", release_id, count)
+        logger.info(
+            "Release %d queued for %d readers", release_id, count, extra={"release_id": release_id}
+        )
         self.wake()
         if report_chat_id is not None:
             await self._report(release_id)
@@ -664,7 +670,12 @@ class DeliveryEngine:
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            logger.exception("Delivery %d to %d failed", job.id, job.chat_id)
+            logger.exception(
+                "Delivery %d to %d failed",
+                job.id,
+                job.chat_id,
+                extra={"release_id": job.release_id, "chat_id": job.chat_id},
+            )
             outcome = Settled(job.id, job.chat_id, "failed", f"{type(error).__name__}: {error}")
         finally:
             self._submit(outcome)
@@ -694,6 +705,7 @@ class DeliveryEngine:
         # A photo already sent (its id stored): only the text after it is left to send.
         parts = payload if first is None else payload[1:]
         ids: list[int] = []
+        kind: Literal["release", "digest"] = "release" if job.release_id is not None else "digest"
         chat_paced = False
         for part in parts:
             while True:
@@ -713,8 +725,10 @@ class DeliveryEngine:
                     self.metrics.timed(time.perf_counter() - started)
                     if problem.kind == "flood":
                         self.metrics.too_many_requests += 1
+                        self.telemetry.flood_wait(problem.retry_after)
                         self._pacer.pause(problem.retry_after)
                         continue
+                    self.telemetry.failed(kind, problem.kind)
                     partial = first if first is not None else (ids[0] if ids else None)
                     return self._failed(job, problem, partial)
                 finally:
@@ -722,6 +736,7 @@ class DeliveryEngine:
                 self.metrics.timed(time.perf_counter() - started)
                 break
         self.metrics.sent += len(ids)
+        self.telemetry.sent(kind, len(ids))
         if first is None:
             first, extra = ids[0], (ids[1] if len(ids) > 1 else None)
         else:
@@ -862,9 +877,10 @@ class DeliveryEngine:
         sent = Sent(copy.message_id, copy.extra_message_id, as_caption)
         calls = 2 if sent.extra_message_id is not None or view.short_caption else 1
         try:
-            now = await self._paced(
-                None, calls, lambda: edit_view(self.bot, copy.chat_id, sent, view)
-            )
+            with counted_as("edit"):
+                now = await self._paced(
+                    None, calls, lambda: edit_view(self.bot, copy.chat_id, sent, view)
+                )
         except Problem as problem:
             if problem.kind in ("blocked", "gone"):
                 return copy.id, release.revision, None, (problem.kind, copy.chat_id)

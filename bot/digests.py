@@ -215,8 +215,10 @@ class DigestJob:
         default_zone: str,
         engine: Waker,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_run: Callable[[int | None], None] = lambda queued: None,
     ) -> None:
         self._db = db
+        self._on_run = on_run
         self._default_zone = default_zone
         self._engine = engine
         self._clock = clock
@@ -228,9 +230,15 @@ class DigestJob:
         """Queue every digest due at `now` (default: the clock) and wake the engine."""
         async with self._lock:
             when = self._clock() if now is None else now
-            return await send_due(
-                self._db, default_zone=self._default_zone, wake=self._engine.wake, now=when
-            )
+            try:
+                queued = await send_due(
+                    self._db, default_zone=self._default_zone, wake=self._engine.wake, now=when
+                )
+            except Exception:
+                self._on_run(None)
+                raise
+            self._on_run(queued.queued)
+            return queued
 
     async def _tick(self) -> None:
         # The scheduler cancels its own job tasks on shutdown; the run itself goes in a task
