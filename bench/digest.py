@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from bench import machine
 from bot import digests
 from bot.texts import TIME_ZONES
+from bot.when import last_slot
 from storage import digests as stored
 from storage.db import Database
 
@@ -86,7 +87,7 @@ def _subscribers(count: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
         zone = rng.choice(zones) if rng.random() < 0.1 else None
         # Steady state: each reader got their latest digest, except those due right now.
         frequency = "weekly" if digest == "weekly" else "daily"
-        last = digests.last_slot(frequency, 9, weekday, ZoneInfo(zone or PRESS_ZONE), NOW)
+        last = last_slot(frequency, 9, weekday, ZoneInfo(zone or PRESS_ZONE), NOW)
         period = timedelta(days=7 if frequency == "weekly" else 1)
         since = (last - period if last == NOW else last).timestamp()
         yield (chat_id, f"Reader {chat_id}", "ru", instant, digest, weekday, zone, since, 0.0, 0.0)

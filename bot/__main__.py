@@ -8,7 +8,7 @@ import sys
 
 from pydantic import ValidationError
 
-from bot import redact
+from bot import backup, logs
 from bot.config import Settings, describe_error
 from bot.lazy_types import import_aiogram
 from bot.lock import DatabaseInUse, hold_database
@@ -16,18 +16,21 @@ from bot.lock import DatabaseInUse, hold_database
 logger = logging.getLogger("bot")
 
 
-def cli() -> int:
+def cli(args: list[str] | None = None) -> int:
     """Exit 2 with one line naming the bad or missing setting, or saying that another process
-    holds the database; else run the bot (exit 1 if it fails, with the token redacted)."""
+    holds the database; else run the bot (exit 1 if it fails, with the token redacted).
+    `python -m bot backup <path>` backs up the database instead (no token, no lock needed)."""
+    args = sys.argv[1:] if args is None else args
+    if args[:1] == ["backup"]:
+        return backup.cli(args[1:])
     try:
         settings = Settings()
     except ValidationError as error:
         print(describe_error(error), file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logs.configure(
+        settings.log_level, settings.log_format, [settings.bot_token.get_secret_value()]
     )
-    redact.install([settings.bot_token.get_secret_value()])
     # Before any module that imports aiogram (bot.app and all it imports): bot/lazy_types.py.
     import_aiogram()
     from bot.app import main

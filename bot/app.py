@@ -16,13 +16,14 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
 import handlers
-from bot import digests, texts
+from bot import digests, ops, texts
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
 from bot.middleware import ReaderMiddleware
 from bot.pacing import connection_limit
 from bot.serving import UpdatesInFlight, serve_webhook
+from bot.telemetry import UpdateTimer
 from storage.db import Database
 from storage.dialogs import DialogStorage
 
@@ -51,6 +52,7 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
     dispatcher = Dispatcher(storage=dialogs, settings=settings, dialogs=dialogs, updates=updates)
     # Outermost, so that a stop waits for everything an update does.
     dispatcher.update.outer_middleware(updates)
+    dispatcher.update.outer_middleware(UpdateTimer())
     dispatcher.update.outer_middleware(ReaderMiddleware())
     dispatcher.include_routers(*handlers.routers())
     dispatcher.startup.register(on_startup)
@@ -89,18 +91,24 @@ async def _start(
     dispatcher: Dispatcher, bot: Bot, settings: Settings, dialogs: DialogStorage
 ) -> None:
     freeze_imports()
+    operations = dispatcher["ops"] = ops.Operations(bot, settings)
+    telemetry = dispatcher["telemetry"] = operations.telemetry
     dispatcher["db"] = await Database.open(settings.database_path)
     await dialogs.attach(dispatcher["db"])
-    dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings)
+    dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings, telemetry=telemetry)
     await dispatcher["delivery"].start()
     digest_job = digests.DigestJob(
-        dispatcher["db"], default_zone=settings.timezone, engine=dispatcher["delivery"]
+        dispatcher["db"],
+        default_zone=settings.timezone,
+        engine=dispatcher["delivery"],
+        on_run=telemetry.digest_ran,
     )
     dispatcher["digest_job"] = digest_job
     digest_job.start()
+    await operations.start(dispatcher["db"])
     await publish_commands(bot, settings)
     if not settings.use_webhook:
-        # The webhook itself is registered once the server listens (see _serve_webhook).
+        # The webhook itself is registered once the server listens (see bot.serving.serve_webhook).
         await bot.delete_webhook()
         me = await bot.me()
         logger.info("Pressroom @%s is polling for updates", me.username)
@@ -110,6 +118,9 @@ async def on_shutdown(dispatcher: Dispatcher, updates: UpdatesInFlight) -> None:
     """Let the updates being handled finish, stop background work (sends in flight finish and
     are committed), close the database. Updates have stopped coming; the session closes after."""
     await updates.finish()
+    operations: ops.Operations | None = dispatcher.workflow_data.pop("ops", None)
+    if operations is not None:
+        await operations.stop()
     digest_job: digests.DigestJob | None = dispatcher.workflow_data.pop("digest_job", None)
     if digest_job is not None:
         await digest_job.stop()

@@ -16,14 +16,19 @@ from bot.i18n import Lang
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 
 
-class Settings(BaseSettings):
-    """Everything the bot reads from its environment."""
+class StorageSettings(BaseSettings):
+    """What `python -m bot backup` needs: the database alone, no token."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    database_path: Path = Path("data/pressroom.sqlite3")
+
+
+class Settings(StorageSettings):
+    """Everything the bot reads from its environment."""
+
     bot_token: SecretStr
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    database_path: Path = Path("data/pressroom.sqlite3")
     telegram_api_url: str = "https://api.telegram.org"
     timezone: str = "UTC"
     default_language: Lang = "en"
@@ -35,6 +40,24 @@ class Settings(BaseSettings):
     webhook_path: str = "/webhook"
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     paid_broadcast: bool = False
+    log_format: Literal["text", "json"] = "text"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    backup_dir: Path | None = None
+    backup_hour: int = Field(default=3, ge=0, le=23)
+    backup_keep: int = Field(default=7, ge=1, le=1000)
+
+    @field_validator("metrics_port", "backup_dir", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("bot_token")
     @classmethod

@@ -30,6 +30,7 @@ from bot.i18n import Lang, pick_language
 from bot.outbox import EngineMetrics, OutboxSender
 from bot.pacing import Pacer, SendFailure, effective_rate, failure_of, in_flight_limit
 from bot.sending import Sent, edit_view, unchanged_ok
+from bot.telemetry import Telemetry, counted_as
 from storage import deliveries, releases, subscribers
 from storage.db import Database
 from storage.deliveries import NotPublishable
@@ -98,8 +99,11 @@ class DeliveryEngine:
         progress_interval: float = 3.0,
         per_chat_interval: float = 1.0,
         poll_interval: float = 1.0,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.bot = bot
+        # Counts for /metrics; an engine of its own (tests, benchmarks) gets a private one.
+        self.telemetry = Telemetry() if telemetry is None else telemetry
         self._db = db
         self._settings = settings
         self._clock = clock
@@ -119,6 +123,7 @@ class DeliveryEngine:
             settings,
             pacer=self._pacer,
             metrics=self.metrics,
+            telemetry=self.telemetry,
             limit=self.limit,
             clock=clock,
             backoff=self._backoff,
@@ -214,7 +219,9 @@ class DeliveryEngine:
             self._db, release_id, report_chat_id=report_chat_id, clock=self._clock
         )
         self._sender.retracted.discard(release_id)
-        logger.info("Release %d queued for %d readers", release_id, count)
+        logger.info(
+            "Release %d queued for %d readers", release_id, count, extra={"release_id": release_id}
+        )
         self.wake()
         if report_chat_id is not None:
             await self._report(release_id)
@@ -313,9 +320,10 @@ class DeliveryEngine:
         sent = Sent(copy.message_id, copy.extra_message_id, as_caption)
         calls = 2 if sent.extra_message_id is not None or view.short_caption else 1
         try:
-            now = await self._paced(
-                None, calls, lambda: edit_view(self.bot, copy.chat_id, sent, view)
-            )
+            with counted_as("edit"):
+                now = await self._paced(
+                    None, calls, lambda: edit_view(self.bot, copy.chat_id, sent, view)
+                )
         except SendFailure as failure:
             if failure.kind == "blocked" or failure.kind == "gone":
                 return EditedCopy(copy.id, release.revision, None, copy.chat_id, failure.kind)

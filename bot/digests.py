@@ -7,8 +7,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -23,6 +22,7 @@ from bot.i18n import Lang
 from bot.render import DigestItem
 from bot.summarize import summarize
 from bot.summarize.sentences import detect_language, split_sentences
+from bot.when import last_slot
 from storage import digests as stored
 from storage.db import Database
 from storage.digests import Entry, Queued, Schedule, Window
@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 PRIOR_MEAN = 3.0
 PRIOR_VOTES = 5
 DAY = 24 * 3600
-DAYS_PER_WEEK = 7
 
 
 class Waker(Protocol):
@@ -45,30 +44,6 @@ class Waker(Protocol):
 
 
 # --- When ------------------------------------------------------------------------------------
-
-
-def last_slot(frequency: str, hour: int, weekday: int, zone: ZoneInfo, now: datetime) -> datetime:
-    """The latest digest time at or before `now`: `hour`:00 local, every day or on `weekday`.
-
-    An hour the clocks skip (spring forward) falls on the first moment after the gap, and an
-    hour that happens twice (fall back) counts once, at its first occurrence: both follow
-    from `fold=0`, which `datetime.combine` sets.
-    """
-    # Compared in UTC: Python compares two times of the same zone by wall clock alone, which
-    # is wrong across a change of offset.
-    instant = now.astimezone(UTC)
-    day = instant.astimezone(zone).date()
-    step = DAYS_PER_WEEK if frequency == "weekly" else 1
-    if frequency == "weekly":
-        day -= timedelta(days=(day.weekday() - weekday) % DAYS_PER_WEEK)
-    slot = _at(day, hour, zone)
-    if slot > instant:
-        slot = _at(day - timedelta(days=step), hour, zone)
-    return slot
-
-
-def _at(day: date, hour: int, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, clock_time(hour), tzinfo=zone)
 
 
 def due(schedules: Iterable[Schedule], now: datetime) -> list[Window]:
@@ -216,8 +191,10 @@ class DigestJob:
         default_zone: str,
         engine: Waker,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_run: Callable[[int | None], None] = lambda queued: None,
     ) -> None:
         self._db = db
+        self._on_run = on_run
         self._default_zone = default_zone
         self._engine = engine
         self._clock = clock
@@ -229,9 +206,15 @@ class DigestJob:
         """Queue every digest due at `now` (default: the clock) and wake the engine."""
         async with self._lock:
             when = self._clock() if now is None else now
-            return await send_due(
-                self._db, default_zone=self._default_zone, wake=self._engine.wake, now=when
-            )
+            try:
+                queued = await send_due(
+                    self._db, default_zone=self._default_zone, wake=self._engine.wake, now=when
+                )
+            except Exception:
+                self._on_run(None)
+                raise
+            self._on_run(queued.queued)
+            return queued
 
     async def _tick(self) -> None:
         # The scheduler cancels its own job tasks on shutdown; the run itself goes in a task

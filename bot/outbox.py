@@ -36,6 +36,7 @@ from bot.i18n import Lang, pick_language
 from bot.pacing import EncodedCall, JsonTransport, Pacer, SendFailure, encode
 from bot.redact import redact
 from bot.sending import view_calls
+from bot.telemetry import Telemetry
 from storage import deliveries, releases
 from storage.db import Database
 from storage.deliveries import Delivered, Job, Outcome, Retry, Undelivered
@@ -79,6 +80,7 @@ class OutboxSender:
         *,
         pacer: Pacer,
         metrics: EngineMetrics,
+        telemetry: Telemetry,
         limit: int,
         clock: Callable[[], float],
         backoff: Callable[[int], float],
@@ -91,6 +93,7 @@ class OutboxSender:
         self._settings = settings
         self._pacer = pacer
         self.metrics = metrics
+        self._telemetry = telemetry
         self.limit = limit
         self._clock = clock
         self._backoff = backoff
@@ -232,7 +235,12 @@ class OutboxSender:
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            logger.exception("Delivery %d to %d failed", job.id, job.chat_id)
+            logger.exception(
+                "Delivery %d to %d failed",
+                job.id,
+                job.chat_id,
+                extra={"release_id": job.release_id, "chat_id": job.chat_id},
+            )
             outcome = Undelivered(
                 job.id, job.chat_id, "failed", f"{type(error).__name__}: {error}"
             )
@@ -269,6 +277,7 @@ class OutboxSender:
         # A photo already sent (its id stored): only the text after it is left to send.
         parts = payload if first is None else payload[1:]
         ids: list[int] = []
+        kind: Literal["release", "digest"] = "release" if job.release_id is not None else "digest"
         chat_paced = False
         for part in parts:
             while True:
@@ -288,8 +297,10 @@ class OutboxSender:
                     self.metrics.timed(time.perf_counter() - started)
                     if failure.kind == "flood":
                         self.metrics.too_many_requests += 1
+                        self._telemetry.flood_wait(failure.retry_after)
                         self._pacer.pause(failure.retry_after)
                         continue
+                    self._telemetry.failed(kind, failure.kind)
                     partial = first if first is not None else (ids[0] if ids else None)
                     return self._failed(job, failure, partial)
                 finally:
@@ -297,6 +308,7 @@ class OutboxSender:
                 self.metrics.timed(time.perf_counter() - started)
                 break
         self.metrics.sent += len(ids)
+        self._telemetry.sent(kind, len(ids))
         if first is None:
             first, extra = ids[0], (ids[1] if len(ids) > 1 else None)
         else:

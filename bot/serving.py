@@ -20,6 +20,7 @@ from aiogram.types import TelegramObject
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot import ops
 from bot.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ async def serve_webhook(
     # Not `handler.register(app)` with `setup_application(app)`: those close the HTTP session
     # in the app's shutdown before the dispatcher's shutdown has stopped the engine's sends.
     app.router.add_post(settings.webhook_path, handler.handle)
+    ops.share_webhook_server(app, dispatcher, settings)
     workflow = {"dispatcher": dispatcher, "bot": bot, **dispatcher.workflow_data}
     try:
         await dispatcher.emit_startup(**workflow)

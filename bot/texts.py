@@ -24,6 +24,7 @@ STAFF_COMMANDS: tuple[tuple[str, Text], ...] = (
     ("subscribers", Text(ru="Подписчики по статусам", en="Subscribers by status")),
     ("digest_preview", Text(ru="Как выглядит дайджест", en="Preview the digest")),
     ("digest_send", Text(ru="Разослать дайджесты сейчас", en="Send due digests now")),
+    ("status", Text(ru="Состояние бота", en="Bot status")),
     ("cancel", Text(ru="Выйти из диалога", en="Leave the current dialog")),
 )
 
@@ -129,7 +130,9 @@ ADMIN = Text(
         "/edit N — изменить заголовок, краткое содержание или ссылку\n"
         "/retract N — отозвать релиз\n/subscribers — подписчики\n"
         "/digest_preview — дайджест, как его видит читатель\n"
-        "/digest_send — разослать дайджесты сейчас\n/cancel — выйти из диалога"
+        "/digest_send — разослать дайджесты сейчас\n"
+        "/status — состояние бота: очередь, дайджесты, резервные копии, ошибки\n"
+        "/cancel — выйти из диалога"
     ),
     en=(
         "<b>Staff commands</b>\n"
@@ -138,7 +141,9 @@ ADMIN = Text(
         "/edit N — change the title, summary or link\n"
         "/retract N — retract a release\n/subscribers — subscribers\n"
         "/digest_preview — the digest as a reader sees it\n"
-        "/digest_send — send the due digests now\n/cancel — leave a dialog"
+        "/digest_send — send the due digests now\n"
+        "/status — the bot's state: backlog, digests, backups, errors\n"
+        "/cancel — leave a dialog"
     ),
 )
 SUBSCRIBERS = Text(
@@ -155,6 +160,39 @@ SUBSCRIBERS = Text(
         "gone: {gone}\n\n<b>Active by delivery</b>\n"
         "As they come: {instant} (plus a digest: {instant_digest})\n"
         "Daily digest: {daily} · weekly: {weekly} · paused: {paused}"
+    ),
+)
+
+# --- Staff: operations ------------------------------------------------------------------------
+
+STATUS = Text(
+    ru=(
+        "<b>Pressroom {version}</b>\n"
+        "Работает: {uptime}\nРежим: {mode}\nОчередь рассылки: {backlog}\n"
+        "Последний запуск дайджестов: {digest}\nПоследняя резервная копия: {backup}\n"
+        "Ошибок за последний час: {errors}"
+    ),
+    en=(
+        "<b>Pressroom {version}</b>\n"
+        "Up for: {uptime}\nMode: {mode}\nOutbox backlog: {backlog}\n"
+        "Last digest run: {digest}\nLast backup: {backup}\n"
+        "Errors in the last hour: {errors}"
+    ),
+)
+STATUS_POLLING = Text(ru="long polling (бот опрашивает Telegram)", en="long polling")
+STATUS_WEBHOOK = Text(ru="вебхук ({url})", en="webhook ({url})")
+STATUS_DIGEST_RUN = Text(ru="{when}, в очередь: {queued}", en="{when}, {queued} queued")
+STATUS_NEVER = Text(ru="ещё не было", en="none yet")
+STATUS_BACKUP_OFF = Text(ru="выключены (BACKUP_DIR не задан)", en="off (BACKUP_DIR is empty)")
+BACKUP_FAILED = Text(
+    ru=(
+        "⚠️ Резервная копия по расписанию не создана: {reason}\n"
+        "Бот пробует снова каждый час и напишет об ошибке ещё раз только после удачной копии."
+    ),
+    en=(
+        "⚠️ The scheduled backup failed: {reason}\n"
+        "The bot tries again every hour and reports a failure again only after a backup "
+        "succeeds."
     ),
 )
 

@@ -1,4 +1,5 @@
-"""Read the date and time staff type to schedule a release, in the press centre's time zone.
+"""Time rules: the date and time staff type to schedule a release, read in the press centre's
+time zone, and the latest daily or weekly slot (digests, backups) before a moment.
 
 Accepted (any case, extra spaces ignored, an optional "at"/"в" before the time):
 ``2026-12-01 09:30``, ``01.12.2026 9:30``, ``today 18:00`` / ``сегодня 18:00``,
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -90,3 +92,30 @@ def _local(day: date, match: re.Match[str], zone: ZoneInfo) -> datetime:
     if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
         raise WhenError(WhenProblem.NO_SUCH_TIME, wall)
     return wall
+
+
+DAYS_PER_WEEK = 7
+
+
+def last_slot(frequency: str, hour: int, weekday: int, zone: ZoneInfo, now: datetime) -> datetime:
+    """The latest digest time at or before `now`: `hour`:00 local, every day or on `weekday`.
+
+    An hour the clocks skip (spring forward) falls on the first moment after the gap, and an
+    hour that happens twice (fall back) counts once, at its first occurrence: both follow
+    from `fold=0`, which `datetime.combine` sets.
+    """
+    # Compared in UTC: Python compares two times of the same zone by wall clock alone, which
+    # is wrong across a change of offset.
+    instant = now.astimezone(UTC)
+    day = instant.astimezone(zone).date()
+    step = DAYS_PER_WEEK if frequency == "weekly" else 1
+    if frequency == "weekly":
+        day -= timedelta(days=(day.weekday() - weekday) % DAYS_PER_WEEK)
+    slot = _at(day, hour, zone)
+    if slot > instant:
+        slot = _at(day - timedelta(days=step), hour, zone)
+    return slot
+
+
+def _at(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock_time(hour), tzinfo=zone)

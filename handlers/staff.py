@@ -10,6 +10,8 @@ from aiogram.types import CallbackQuery, Message
 from bot import staff_views, texts
 from bot.config import Settings
 from bot.i18n import Lang
+from bot.ops import Operations
+from bot.status import status_text
 from storage import subscribers
 from storage.db import Database
 
@@ -31,6 +33,11 @@ async def subscriber_counts(message: Message, db: Database, lang: Lang) -> None:
     await message.answer(staff_views.subscriber_counts(await subscribers.counts(db), lang))
 
 
+async def status(message: Message, ops: Operations, settings: Settings, lang: Lang) -> None:
+    """Version, uptime, mode, backlog, the last digest run and backup, recent errors."""
+    await message.answer(status_text(await ops.status_facts(), lang, settings.zone))
+
+
 def build(*features: Router) -> Router:
     """The staff router: the staff filter once, over its own commands and `features`."""
     router = Router(name=__name__)
@@ -38,6 +45,7 @@ def build(*features: Router) -> Router:
     router.callback_query.filter(IsStaff())
     router.message.register(admin, Command("admin"))
     router.message.register(subscriber_counts, Command("subscribers"))
+    router.message.register(status, Command("status"))
     for feature in features:
         router.include_router(feature)
     return router
