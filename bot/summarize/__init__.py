@@ -7,7 +7,7 @@ sentences that carry the news, in their original order and within about 600 char
 
 from __future__ import annotations
 
-from bot.summarize.cleaning import clean
+from bot.summarize.cleaning import clean, plain_line
 from bot.summarize.ranking import MAX_CHARS, ScoredSentence, rank, select
 from bot.summarize.sentences import detect_language, split_sentences
 
@@ -22,6 +22,8 @@ def explain(
 ) -> tuple[str, list[ScoredSentence]]:
     """Return the language used and every sentence of the cleaned text with its score."""
     cleaned = clean(text)
+    # A title pasted from a page carries the same odd spaces and invisible marks as the text.
+    title = plain_line(title) if title else None
     if not cleaned:
         return language if language in ("ru", "en") else "en", []
     if len(cleaned) > MAX_TEXT_CHARS:

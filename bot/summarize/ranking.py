@@ -44,7 +44,7 @@ _CLOSING_QUOTE = "»”“\"'’"
 # Openers that lean on the sentence before ("However, ...", "Он также ...").
 # A closing quote that the sentence goes on after, in lower case: the speaker follows
 # ("«...», - заявил министр", "\"...,\" said the minister").
-_ATTRIBUTION = re.compile(r"[»”\"],?\s*(?:[-—–]\s*)?[a-zа-яё]")
+_ATTRIBUTION = re.compile(r"[»”\"],?+\s*+(?:[-—–]\s*+)?[a-zа-яё]")
 _DEPENDENT_START = re.compile(
     r"^(?:however|but|and|also|meanwhile|still|yet|this|that|these|those|it|he|she|they|"
     r"his|her|their|однако|но|а|и|также|при этом|кроме того|тем не менее|это|этот|эта|эти|"

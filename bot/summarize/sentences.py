@@ -26,7 +26,7 @@ __all__ = [
     "words",
 ]
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]++(?:[-'’][^\W_]++)*+")
 
 
 @dataclass(frozen=True, slots=True)
