@@ -16,8 +16,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 
-__all__ = ["clean", "is_html", "plain_line"]
+from bot.summarize import wire
+
+__all__ = ["Removal", "clean", "clean_explained", "is_html", "plain_line"]
 
 # Element names that show the input is markup rather than text that mentions a "<".
 _HTML_TAG = re.compile(
@@ -42,6 +45,7 @@ _NAME = r"[A-ZА-ЯЁ][a-zа-яё'’.-]*(?:[ -][A-ZА-ЯЁ][a-zа-яё'’.-]*)
 _COPYRIGHT_CREDIT = re.compile(
     rf"(?:©|\((?i:c)\))\s*+(?:"
     rf"[^/\n]{{1,40}}+/\s*+{_NAME}"  # agency / photographer
+    rf"(?:\s*+/\s*+(?:[A-ZА-ЯЁ]{{2,12}}+\b|Pool\b|Getty Images\b))*+"  # /POOL, /AFP
     rf"|[^\s/]++(?:\s++[^\s/]++){{0,2}}+\s*+$"  # a short rest of the line
     rf"|[A-ZА-ЯЁ][\w.-]*+(?:\s++[A-ZА-ЯЁ][\w.-]*+)?+"  # one agency name glued into text
     rf")"
@@ -92,7 +96,7 @@ _INLINE_WIDGETS = re.compile(
     r"click to rate this (?:post|article)!?|"
     r"no votes so far!?(?: be the first to rate this post\.?)?|"
     r"average rating\s*+[\d.,]++\s*+/\s*+5\.?+\s*+(?:vote count\s*+:\s*+\d++\.?)?|"
-    r"кнопка «наверх»|back to top",
+    r"кнопка «наверх»|back to top|click to tweet",
     re.IGNORECASE,
 )
 # "Подписаться" glued to the end of a caption or a sentence by a pasted button.
@@ -104,7 +108,8 @@ _TAIL_HEADING = re.compile(
     r"^\s*+(?:похожие статьи|похожие новости|похожие записи|похожие публикации|другие новости|"
     r"новости партнеров|новости партнёров|добавить комментарий|оставить комментарий|"
     r"оставьте комментарий|комментарии|"
-    r"related articles|related posts|related stories|related news|related|more stories|"
+    r"related articles|related posts|related stories|related news|related links|related|"
+    r"ссылки по теме|материалы по теме|more stories|"
     r"you may also like|you might also like|read next|recommended for you|"
     r"add comment|add a comment|leave a comment|leave a reply|comments)"
     r"\s*+(?:(?:\(\d++\)|\d++)\s*+)?(?:[:.]\s*+)?$",
@@ -167,35 +172,6 @@ _UPDATED_LINE = re.compile(
     re.IGNORECASE,
 )
 
-# Agency datelines that open a wire story: "АСТАНА, 29 ноя. — Sputnik.",
-# "москва, 1 дек — риа новости, адам буражев.", "МОСКВА, 5 марта. /ТАСС/.",
-# "LONDON (Reuters) -", "(CNN) --".
-_MONTH = (
-    r"(?:янв|фев|мар|апр|мая|май|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*+|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*+"
-)
-# Up to four words; a word takes its hyphens and dots along ("Ростов-на-Дону", "St."), so
-# there is one way to read a place and a failed match gives up at once.
-_PLACE = r"(?>[^\W\d_][\w'’.-]*+(?: [^\W\d_][\w'’.-]*+){0,3})"
-_WORDS = r"[^\W\d_][\w-]*+(?:\s++[^\W\d_][\w-]*+){0,2}"
-_DATELINE_AGENCY = re.compile(
-    rf"^\s*+{_PLACE},\s*+\d{{1,2}}\s++(?:{_MONTH})\.?+(?:\s*+\d{{4}}(?:\s*+г(?:ода|\.)?)?)?\s*+"
-    rf"(?:[—–-]{{1,2}}\s*+{_WORDS}(?:,\s*+{_WORDS})?\.|\.?+\s*+/[^/\n]{{2,30}}+/(?:\s*+\.)?)\s+",
-    re.IGNORECASE,
-)
-# English order: "NEW YORK, May 5, 2024 /PRNewswire/ --".
-_DATELINE_EN = re.compile(
-    rf"^\s*+{_PLACE},\s*+(?:{_MONTH})\.?+\s++\d{{1,2}}(?:,\s*+\d{{4}})?+\s*+"
-    r"(?:/[^/\n]{2,30}+/\s*+)?[—–-]{1,2}\s*+",
-    re.IGNORECASE,
-)
-_DATELINE_WIRE = re.compile(
-    r"^\s*+(?:[A-Z][A-Za-z.'’-]*+(?: [A-Za-z.'’-]++){0,5}(?:,\s*+[A-Z][A-Za-z.]{1,20}+)?\s*+)?"
-    r"\((?:Reuters|AP|AFP|CNN|Bloomberg|UPI|Xinhua|dpa|EFE|ANSA|PRNewswire|BUSINESS WIRE|"
-    r"GLOBE NEWSWIRE|Sputnik|TASS|ТАСС|Интерфакс|RNS|CNN Money|CNN Business)\)\s*+"
-    r"(?:[—–-]{1,2}|:)\s*+"
-)
-
 # Sentences glued without a space: "России.»Как", "Имангалиев»Как бы", "end.Next".
 # Each starts with the punctuation mark and looks back, so the scan fails fast on letters.
 _GLUED_AFTER_QUOTE = re.compile(r"[»”](?<=[\w.!?…][»”])(?=[«“\"]?[A-ZА-ЯЁ])")
@@ -227,6 +203,9 @@ _GLUED_QUOTED_HEADING = re.compile(
 )
 # A caption is a line or two under a photo; a longer unpunctuated run is kept as a sentence.
 _CAPTION_WORDS = 30
+# A release is a few dozen paragraphs; past this many lines a paste is not a release, and each
+# line costs a few microseconds of rules, so the rest is not read.
+MAX_LINES = 2_000
 
 _SPACES = re.compile(r" {2,}")
 _HAS_WORD = re.compile(r"[^\W_]")
@@ -335,33 +314,129 @@ def _is_social_line(line: str) -> bool:
 # so ordinary prose skips the widget regex. One literal alternation is one scan in C.
 _WIDGET_HINTS = re.compile(
     r"чтобы оценить|нажмите на звезд|\[ ?(?:итого|всего|total)|средняя оценка|оценок пока нет|"
-    r"click to rate|no votes so far|average rating|наверх|back to top"
+    r"click to rate|no votes so far|average rating|наверх|back to top|click to tweet"
 )
 _CREDIT_HINTS = re.compile(
     r"фото|иллюстр|изображ|видео|коллаж|инфогр|photo|picture|image|video|credit|illustr"
 )
 
 
-def _strip_credits(line: str) -> str:
-    line = _BRACKETED_CREDIT.sub(" ", line)
-    line = _COPYRIGHT_CREDIT.sub(" ", line)
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A piece of the input that cleaning removed, and the rule that removed it."""
+
+    rule: str
+    text: str
+
+
+# Where removals are noted for --explain; None on the summarizer's own path.
+_Log = list[Removal] | None
+
+# What --explain calls each rule.
+_RULE_NAMES = {
+    "button": "button or widget line",
+    "credit": "photo credit line",
+    "copyright": "copyright line",
+    "source": "source line",
+    "source_line": "source line",
+    "read_also": "'read also' link",
+    "byline": "byline",
+    "updated": "publication time line",
+    "wire_header": "wire header line",
+    "date_line": "date line",
+    "about": "trailer: 'About' section",
+    "forward_looking": "trailer: forward-looking statements",
+    "contacts": "trailer: contacts",
+    "end_mark": "trailer: end mark",
+    "source_trailer": "trailer: SOURCE line",
+}
+
+
+def _note(removed: _Log, rule: str, text: str) -> None:
+    if removed is not None and text.strip():
+        removed.append(Removal(rule, text.strip()))
+
+
+def _cut(pattern: re.Pattern[str], line: str, rule: str, removed: _Log, *, count: int = 0) -> str:
+    """Replace what the pattern matches with a space, noting each piece for --explain."""
+    if removed is None:
+        return pattern.sub(" ", line, count=count)
+    log = removed
+
+    def note(match: re.Match[str]) -> str:
+        _note(log, rule, match.group())
+        return " "
+
+    return pattern.sub(note, line, count=count)
+
+
+# The slash after a credit's last part opens its caption: "© Agency / Name/POOL / Caption".
+_CAPTION_SLASH = re.compile(r"\s*+/\s*+")
+# A caption's first sentence: up to a sentence end, the next credit or the end of the line.
+_CAPTION_SENTENCE = re.compile(r"[^.!?…©\n]*+(?:[.!?…]++(?=\s|$))?+")
+# What a credit leaves at the start of a piece when its parts were not recognised: "/POOL /".
+_LEADING_SLASHES = re.compile(r"\s*+(?:/\s*+[A-ZА-ЯЁ]{2,12}+\b\s*+)*+/\s*+")
+
+
+# A paragraph of news can sit between two photos too; a caption is shorter.
+_CAPTION_BETWEEN_WORDS = 20
+
+
+def _is_caption(text: str, words: int = _CAPTION_WORDS) -> bool:
+    return 0 < len(text.split()) <= words
+
+
+def _strip_credits(line: str, removed: _Log) -> str:
+    """Remove photo credits with the captions between and right after them."""
+    line = _cut(_BRACKETED_CREDIT, line, "photo credit", removed)
+    pieces: list[str] = []
+    done = 0
+    after_credit = False
+    for credit in _COPYRIGHT_CREDIT.finditer(line):
+        if credit.start() < done:
+            continue
+        between = line[done : credit.start()]
+        if after_credit and _is_caption(between, _CAPTION_BETWEEN_WORDS):
+            _note(removed, "caption between credits", between)
+        else:
+            pieces.append(between)
+        _note(removed, "photo credit", credit.group())
+        pieces.append(" ")
+        done = credit.end()
+        after_credit = True
+        slash = _CAPTION_SLASH.match(line, done)
+        if slash:
+            caption = _CAPTION_SENTENCE.match(line, slash.end())
+            if caption and _is_caption(caption.group()):
+                _note(removed, "caption after a credit", caption.group())
+                done = caption.end()
+            else:
+                done = slash.end()
+    pieces.append(line[done:])
+    line = "".join(pieces)
     # The credit closes the line, so only its tail needs scanning.
     head, tail = line[:-160], line[-160:]
-    return (head + _TRAILING_CREDIT.sub("", tail)).strip()
+    line = (head + _cut(_TRAILING_CREDIT, tail, "photo credit", removed)).strip()
+    leftover = _LEADING_SLASHES.match(line)
+    if leftover:
+        _note(removed, "credit leftover", leftover.group())
+        line = line[leftover.end() :]
+    return line
 
 
-def _drop_repeated_captions(line: str) -> str:
+def _drop_repeated_captions(line: str, removed: _Log) -> str:
     """Remove a caption pasted twice around where its credit was: "Cap Cap" -> ""."""
     # After the credit is cut out, "Caption. ФотоCaption. Фото" collapses to two equal halves.
     half = len(line) // 2
     for cut in (half, half + 1, half - 1):
         first, second = line[:cut].strip(), line[cut:].strip()
         if first and first == second and len(first) <= 300:
+            _note(removed, "caption repeated around its credit", line)
             return ""
     return line
 
 
-def _cut_glued_captions(line: str) -> str:
+def _cut_glued_captions(line: str, removed: _Log) -> str:
     """Remove captions glued to the sentence after them ("...морем По данным ...")."""
     pieces: list[str] = []
     done = 0
@@ -377,11 +452,15 @@ def _cut_glued_captions(line: str) -> str:
         if len(caption.split()) > _CAPTION_WORDS:
             # Too long for a caption: a sentence that lost its full stop, kept on its own line.
             pieces.append(caption + "\n")
+        else:
+            _note(removed, "caption glued to a sentence", caption)
         done = end + 1
     if pieces:
         pieces.append(line[done:])
         line = "".join(pieces)
-    return _GLUED_QUOTED_HEADING.sub("", line) if '" ' in line or "» " in line else line
+    if '" ' in line or "» " in line:
+        line = _cut(_GLUED_QUOTED_HEADING, line, "quoted subheading", removed)
+    return line
 
 
 def _either(**rules: re.Pattern[str]) -> re.Pattern[str]:
@@ -397,22 +476,59 @@ def _either(**rules: re.Pattern[str]) -> re.Pattern[str]:
     )
 
 
+# "© 2026 Steppe Energy. All rights reserved."
+_COPYRIGHT_LINE = re.compile(
+    r"^\s*+(?:copyright\s*+)?(?:©|\(c\))\s*+(?:\d{4}|copyright)[^\n]{0,150}$|"
+    r"^[^\n]{0,150}?(?:all rights reserved|все права защищены)[^\n]{0,50}$",
+    re.IGNORECASE,
+)
+
 _NOISE_LINE = _either(
     button=_BUTTON_LINE,
     credit=_CREDIT_LINE,
+    copyright=_COPYRIGHT_LINE,
     source=_SOURCE_WORD_ONLY,
     source_line=_SOURCE_LINE,
     read_also=_READ_ALSO_LINE,
     byline=re.compile(r"(?=[^\n]{0,120}$)" + _BYLINE_LINE.pattern),
     updated=_UPDATED_LINE,
+    wire_header=wire.WIRE_HEADER,
+    date_line=wire.DATE_LINE,
 )
+_NEWS_PROVIDED_BY = re.compile(r"\s*+news\s++provided\s++by\s*+:?+\s*+$", re.IGNORECASE)
 
 
-def _is_noise_line(line: str) -> bool:
-    return bool(_NOISE_LINE.match(line) or _is_social_line(line))
+def _noise_rule(line: str) -> str | None:
+    """The rule that makes the whole line furniture, if any."""
+    match = _NOISE_LINE.match(line)
+    if match and match.lastgroup:
+        return _RULE_NAMES[match.lastgroup]
+    return "share bar" if _is_social_line(line) else None
 
 
-def _clean_line(line: str) -> str:
+def _clean_piece(piece: str, removed: _Log) -> str:
+    """A piece of a line without credits, captions and glue between sentences."""
+    lower = piece.lower()
+    if "©" in piece or "(c)" in lower or "(с)" in lower:
+        piece = _strip_credits(piece, removed)
+        piece = _drop_repeated_captions(piece, removed)
+    elif _CREDIT_HINTS.search(lower):
+        piece = _strip_credits(piece, removed)
+    elif piece.startswith("/"):
+        leftover = _LEADING_SLASHES.match(piece)
+        if leftover:
+            _note(removed, "credit leftover", leftover.group())
+            piece = piece[leftover.end() :]
+    if "»" in piece or "”" in piece:
+        piece = _GLUED_AFTER_QUOTE.sub(r"\g<0> ", piece)
+    if _GLUED_AFTER_STOP.search(piece):
+        piece = _GLUED_AFTER_STOP.sub(r"\g<0> ", piece)
+    piece = _cut_glued_captions(piece, removed)
+    return _squeeze(piece).strip(" |•·")
+
+
+def _clean_line(line: str, removed: _Log) -> tuple[list[str], bool]:
+    """The pieces of a line that are text, and whether a trailer section starts in it."""
     # Each pattern runs only when a cheap substring test says it can match: most lines have
     # no widget, credit or byline, and scanning them with every regex would triple the cost.
     lower = line.lower()
@@ -420,26 +536,37 @@ def _clean_line(line: str) -> str:
     if at >= 0:
         # The byline block sits right around the word; scan only that window.
         start, end = max(0, at - 200), at + 200
-        line = line[:start] + _PUBLISHED_BLOCK.sub(" ", line[start:end], count=1) + line[end:]
+        window = _cut(_PUBLISHED_BLOCK, line[start:end], "byline", removed, count=1)
+        line = line[:start] + window + line[end:]
     if _WIDGET_HINTS.search(lower):
-        line = _INLINE_WIDGETS.sub(" ", line)
+        line = _cut(_INLINE_WIDGETS, line, "rating or navigation widget", removed)
     if "Подписаться" in line or "Subscribe" in line:
-        line = _GLUED_SUBSCRIBE.sub(" ", line)
-    if "©" in line or "(c)" in lower or "(с)" in lower:
-        line = _strip_credits(line)
-        line = _drop_repeated_captions(line)
-    elif _CREDIT_HINTS.search(lower):
-        line = _strip_credits(line)
-    if "," in line[:60] or "(" in line[:60]:
-        line = _DATELINE_AGENCY.sub("", line, count=1)
-        line = _DATELINE_EN.sub("", line, count=1)
-        line = _DATELINE_WIRE.sub("", line, count=1)
-    if "»" in line or "”" in line:
-        line = _GLUED_AFTER_QUOTE.sub(r"\g<0> ", line)
-    if _GLUED_AFTER_STOP.search(line):
-        line = _GLUED_AFTER_STOP.sub(r"\g<0> ", line)
-    line = _cut_glued_captions(line)
-    return _squeeze(line).strip(" |•·")
+        line = _cut(_GLUED_SUBSCRIBE, line, "subscribe button", removed)
+    trailer = wire.TRAILER_INSIDE.search(line)
+    if trailer and trailer.lastgroup:
+        _note(removed, _RULE_NAMES[trailer.lastgroup], line[trailer.start() :])
+        line = line[: trailer.start()]
+
+    # Datelines open the line, or sit inside it where a subtitle runs into one
+    # ("...в МинскеМИНСК, 3 мар. — Sputnik. Министр ..."): the text before one is a line of
+    # its own.
+    pieces: list[str] = []
+    done = 0
+    first = wire.dateline_at(line)
+    if first:
+        _note(removed, "dateline", first.group())
+        done = first.end()
+    for end, dateline in wire.datelines_inside(line):
+        if end >= done:
+            pieces.append(line[done:end])
+            _note(removed, "dateline", dateline.group())
+            done = dateline.end()
+    pieces.append(line[done:])
+    return [_clean_piece(piece, removed) for piece in pieces], trailer is not None
+
+
+def _is_credit_line(line: str) -> bool:
+    return line.startswith(("©", "(c)")) or bool(_CREDIT_LINE.match(line))
 
 
 def _is_caption_before_credit(line: str, following: str) -> bool:
@@ -447,47 +574,113 @@ def _is_caption_before_credit(line: str, following: str) -> bool:
     return (
         len(line) <= 200
         and not line.endswith((".", "!", "?", "…", "»", '"', ":"))
-        and bool(following.startswith(("©", "(c)")) or _CREDIT_LINE.match(following))
+        and _is_credit_line(following)
     )
 
 
 def clean(text: str) -> str:
     """Plain text of a release (HTML handled) without credits, widgets, bylines and datelines."""
+    return _clean(text, None)
+
+
+def clean_explained(text: str) -> tuple[str, list[Removal]]:
+    """The cleaned text and every piece removed, with the rule that removed it."""
+    removed: list[Removal] = []
+    return _clean(text, removed), removed
+
+
+def _neighbours(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The previous and the next non-empty line around each line."""
+    preceding, following = [""] * len(lines), [""] * len(lines)
+    last = ""
+    for index, line in enumerate(lines):
+        preceding[index] = last
+        last = line or last
+    last = ""
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = last
+        last = lines[index] or last
+    return preceding, following
+
+
+def _clean(text: str, removed: _Log) -> str:
     if not text or not text.strip():
         return ""
     if is_html(text):
         text = _html_to_text(text)
-    lines = _normalise(text).split("\n")
+    lines = _normalise(text).split("\n", MAX_LINES)[:MAX_LINES]
+    preceding, following = _neighbours(lines)
 
-    # The next non-empty line after each line, for the caption-above-credit rule.
-    following = [""] * len(lines)
-    upcoming = ""
-    for index in range(len(lines) - 1, -1, -1):
-        following[index] = upcoming
-        upcoming = lines[index] or upcoming
-
-    kept: list[str] = []
+    kept: list[str | None] = []
     filled: list[int] = []  # indices in `kept` of the non-empty lines
+    after_provider = False  # the line before was "NEWS PROVIDED BY"
+    captions: list[str] = []  # lines removed as captions, the latest last
     for index, raw in enumerate(lines):
         if not raw:
             kept.append("")
             continue
-        if index > 0 and _TAIL_HEADING.match(raw):
-            break
+        provider, after_provider = after_provider, False
+        tail = _TAIL_HEADING.match(raw) or wire.TRAILER_HEADING.match(raw)
+        if tail:
+            rule = _RULE_NAMES.get(tail.lastgroup or "", "related links or comments")
+            if index > 0 and filled:
+                # Everything from here on is the page's tail or the release's boilerplate.
+                _note(removed, rule, "\n".join(lines[index:]))
+                break
+            _note(removed, rule, raw)
+            continue
         if not _HAS_WORD.search(raw):
             # Rules, bullets and lone quote marks: nothing there can be news.
+            _note(removed, "no letters or digits", raw)
             continue
-        if _is_noise_line(raw) or _is_caption_before_credit(raw, following[index]):
+        noise = _noise_rule(raw)
+        if noise:
+            _note(removed, noise, raw)
+            after_provider = bool(_NEWS_PROVIDED_BY.match(raw))
             continue
-        line = _clean_line(raw)
-        if not line or (line != raw and _is_noise_line(line)):
+        if provider and len(raw.split()) <= 6 and raw[-1] not in ".!?…":
+            _note(removed, "wire header line", raw)
             continue
-        if filled and line == kept[filled[-1]] and len(line) <= 300:
-            # The same short line twice in a row is a caption and its lightbox copy.
-            del kept[filled.pop() :]
+        if _is_caption_before_credit(raw, following[index]):
+            _note(removed, "caption above a credit", raw)
+            captions.append(raw)
             continue
-        filled.append(len(kept))
-        kept.append(line)
+        if (
+            len(raw.split()) <= _CAPTION_BETWEEN_WORDS
+            and _is_credit_line(preceding[index])
+            and _is_credit_line(following[index])
+            and not wire.dateline_at(raw)
+        ):
+            _note(removed, "caption between credits", raw)
+            captions.append(raw)
+            continue
+        pieces, ends = _clean_line(raw, removed)
+        for line in pieces:
+            if not line:
+                continue
+            noise = _noise_rule(line) if line != raw else None
+            if noise:
+                _note(removed, noise, line)
+                continue
+            if line in captions[-3:]:
+                _note(removed, "caption repeated nearby", line)
+                continue
+            if len(line) <= 300 and filled:
+                repeat = next((i for i in filled[-3:] if kept[i] == line), None)
+                if repeat is not None:
+                    # A short line repeated within a few lines is a caption and its copy
+                    # (lightbox, alt text, the credit's caption field): neither is news.
+                    _note(removed, "caption repeated nearby", line)
+                    filled.remove(repeat)
+                    if repeat == len(kept) - 1 or all(not x for x in kept[repeat + 1 :]):
+                        del kept[repeat:]
+                    else:
+                        kept[repeat] = None
+                    continue
+            filled.append(len(kept))
+            kept.append(line)
+        if ends:
+            break
 
-    out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(x for x in kept if x is not None)).strip()
     return out if re.search(r"\w", out) else ""

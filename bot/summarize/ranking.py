@@ -111,6 +111,9 @@ def is_quote_only(text: str) -> bool:
 
 def _defect(text: str, content_words: int) -> tuple[float, str]:
     """How much to trust a sentence as a summary line, and why not fully."""
+    if text[0] in "/©":
+        # What cleaning could not tell from a credit ("/POOL / Caption", "© ..."): never news.
+        return 0.0, "credit leftover"
     if not is_balanced(text):
         return 0.2, "unbalanced quotes"
     if text.rstrip(_CLOSERS)[-1:] not in _TERMINAL and content_words < HEADING_WORDS:
