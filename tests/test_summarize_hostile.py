@@ -171,6 +171,23 @@ _SHAPES = [
     "По",
     "About",
     "###",
+    # Issue 12's rules: wire datelines, trailers, header lines, credit leftovers.
+    "МинскеМИНСК,",
+    "3 мар.",
+    "— Sputnik.",
+    "/PRNewswire/",
+    "--(BUSINESS WIRE)--",
+    "(Интерфакс)",
+    "ALMATY, Kazakhstan, March 3, 2026",
+    "Media Contact:",
+    "Справка",
+    "О компании",
+    "SOURCE",
+    "NEWS PROVIDED BY",
+    "Mar 03, 2026,",
+    "/POOL /",
+    "About Steppe Energy ",
+    "Aa-Bb.Cc",
 ]
 
 

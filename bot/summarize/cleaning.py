@@ -490,7 +490,7 @@ _NOISE_LINE = _either(
     source=_SOURCE_WORD_ONLY,
     source_line=_SOURCE_LINE,
     read_also=_READ_ALSO_LINE,
-    byline=re.compile(r"(?=[^\n]{0,120}$)" + _BYLINE_LINE.pattern),
+    byline=re.compile(r"^(?=[^\n]{0,120}$)" + _BYLINE_LINE.pattern),
     updated=_UPDATED_LINE,
     wire_header=wire.WIRE_HEADER,
     date_line=wire.DATE_LINE,

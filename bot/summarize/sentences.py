@@ -66,7 +66,7 @@ _WEEKDAYS = re.compile(
     r"yesterday|on|in|at|to|and|or|local|eastern|et|gmt|utc)\b",
     re.IGNORECASE,
 )
-_LAST_WORD = re.compile(r"([A-Za-z]+)\.$")
+_LAST_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]++)\.$")
 _PAIRED_QUOTES = (("«", "»"), ("“", "”"), ("„", "“"))
 
 

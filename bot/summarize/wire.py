@@ -47,7 +47,7 @@ _EN_DATE = rf"(?:{MONTH})\.?+\s++\d{{1,2}}(?:,\s*+\d{{4}})?+"
 # Russian order: "АСТАНА, 29 ноя. — Sputnik.", "москва, 1 дек — риа новости, адам буражев.",
 # "МОСКВА, 5 марта. /ТАСС/.", "МОСКВА, 3 мар (Интерфакс) -", "Москва. 3 марта. INTERFAX.RU -".
 _DATELINE_RU = re.compile(
-    rf"\s*+{_PLACES}[,.]\s*+{_RU_DATE}\s*+"
+    rf"{_PLACES}[,.]\s*+{_RU_DATE}\s*+"
     rf"(?:{_DASH}\s*+{_AGENCY_WORDS}(?:,\s*+{_AGENCY_WORDS})?\."
     rf"|\.?+\s*+/[^/\n]{{2,30}}+/(?:\s*+\.)?"
     rf"|\.?+\s*+(?:\((?:{_AGENCIES})\)|INTERFAX\.RU)\s*+{_DASH})\s*+",
@@ -56,7 +56,7 @@ _DATELINE_RU = re.compile(
 # English order: "NEW YORK, May 5, 2024 /PRNewswire/ --", "TORONTO, March 3, 2026 /CNW/ -",
 # "ALMATY, Kazakhstan, March 3, 2026 (GLOBE NEWSWIRE) --", "..., 2026 -- GLOBE NEWSWIRE --".
 _DATELINE_EN = re.compile(
-    rf"\s*+{_PLACES},\s*+{_EN_DATE}\s*+"
+    rf"{_PLACES},\s*+{_EN_DATE}\s*+"
     rf"(?:/[^/\n]{{2,30}}+/\s*+|\((?:{_AGENCIES})\)\s*+)?"
     rf"{_DASH}\s*+(?:GLOBE NEWSWIRE\s*+{_DASH}\s*+)?",
     re.IGNORECASE,
@@ -64,7 +64,7 @@ _DATELINE_EN = re.compile(
 # No date: "LONDON (Reuters) -", "WASHINGTON (AP) —", "(CNN) --",
 # "ALMATY, Kazakhstan--(BUSINESS WIRE)--".
 _DATELINE_WIRE = re.compile(
-    r"\s*+(?:[A-ZА-ЯЁ][\w.'’-]{0,40}+(?: [\w.'’-]{1,40}+){0,5}"
+    r"(?:[A-ZА-ЯЁ][\w.'’-]{0,40}+(?: [\w.'’-]{1,40}+){0,5}"
     r"(?:,\s*+[A-ZА-ЯЁ][\w.]{1,20}+)?\s*+(?:[—–-]{1,2}\s*+)?)?"
     rf"\((?:{_AGENCIES})\)\s*+(?:{_DASH}|:)\s*+"
 )
@@ -134,7 +134,7 @@ _CONTACTS = (
 # A line that opens a press release's closing sections: everything from it to the end of the
 # text is boilerplate. The group that matched names the rule for --explain.
 TRAILER_HEADING = re.compile(
-    r"\s*+(?:"
+    r"^\s*+(?:"
     # "About Steppe Energy", "About the Company", "О компании «Степь»", "Справка".
     rf"(?P<about>{_heading(_ABOUT_EN, flags='-i')}|{_heading(_ABOUT_RU_WORD)}"
     rf"|{_heading(_ABOUT_RU_NAME, flags='-i')}|{_heading(_REFERENCE_RU, flags='-i')})"
@@ -164,14 +164,14 @@ TRAILER_INSIDE = re.compile(
 # Distribution lines at the top of a wire release: "NEWS PROVIDED BY", "Click to Tweet",
 # "FOR IMMEDIATE RELEASE".
 WIRE_HEADER = re.compile(
-    r"\s*+(?i:news\s++provided\s++by\b[^\n]{0,80}+|click\s++to\s++tweet|"
+    r"^\s*+(?i:news\s++provided\s++by\b[^\n]{0,80}+|click\s++to\s++tweet|"
     r"for\s++immediate\s++release|для\s++немедленной\s++публикации|press\s++release|"
     r"пресс-релиз)\s*+[.:]?+\s*+$"
 )
 
 # A line that is only a date and time: "Mar 03, 2026, 08:00 ET", "3 марта 2026, 10:00".
 DATE_LINE = re.compile(
-    r"\s*+(?i:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+,?+\s++)?"
+    r"^\s*+(?i:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+,?+\s++)?"
     rf"(?:(?:{MONTH})\.?+\s++\d{{1,2}},?+\s*+\d{{4}}|\d{{1,2}}\s++(?:{MONTH})\.?+,?+\s*+\d{{4}}"
     r"(?:\s*+г(?:ода|\.)?)?)"
     r"(?:,?+\s*+(?:at\s++|в\s++)?\d{1,2}[:.]\d{2}(?:\s*+[ap]\.?m\.?)?+(?:\s++[a-z]{2,4})?+)?+)"
