@@ -7,12 +7,18 @@ sentences that carry the news, in their original order and within about 600 char
 
 from __future__ import annotations
 
-from bot.summarize.cleaning import clean
+import itertools
+import re
+
+from bot.summarize.cleaning import clean, plain_line
 from bot.summarize.ranking import MAX_CHARS, ScoredSentence, rank, select
 from bot.summarize.sentences import detect_language, split_sentences
 
 # About 8,000 words: longer than any press release, short enough to stay well under 0.1 s.
 MAX_TEXT_CHARS = 50_000
+# Splitting and scoring cost tens of microseconds a sentence; a release has a few dozen.
+MAX_SENTENCES = 400
+_SENTENCE_END = re.compile(r"[.!?…]\s|\n")
 
 __all__ = ["MAX_CHARS", "ScoredSentence", "clean", "detect_language", "explain", "summarize"]
 
@@ -22,6 +28,8 @@ def explain(
 ) -> tuple[str, list[ScoredSentence]]:
     """Return the language used and every sentence of the cleaned text with its score."""
     cleaned = clean(text)
+    # A title pasted from a page carries the same odd spaces and invisible marks as the text.
+    title = plain_line(title) if title else None
     if not cleaned:
         return language if language in ("ru", "en") else "en", []
     if len(cleaned) > MAX_TEXT_CHARS:
@@ -29,6 +37,10 @@ def explain(
         head = cleaned[:MAX_TEXT_CHARS]
         cut = max(head.rfind("\n"), head.rfind(". "))
         cleaned = head[: cut + 1] if cut > 0 else head
+    last_end = next(itertools.islice(_SENTENCE_END.finditer(cleaned), MAX_SENTENCES, None), None)
+    if last_end:
+        # News is front-loaded: sentences this far down never make the summary.
+        cleaned = cleaned[: last_end.start() + 1]
     lang = language if language in ("ru", "en") else detect_language(cleaned)
     split = split_sentences(cleaned, lang)
     if not split:

@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 
 from bot.summarize import explain
+from bot.summarize.cleaning import clean_explained
+
+# Long removals (a trailer runs to the end of the text) are shown up to this many characters.
+_SHOWN = 160
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,7 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sentences", type=int, default=3, help="sentences in the summary")
     parser.add_argument("--title", default=None, help="the release's title, to guide selection")
     parser.add_argument("--language", choices=("ru", "en"), default=None, help="skip detection")
-    parser.add_argument("--explain", action="store_true", help="print every sentence's score")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every sentence's score and what cleaning removed, by which rule",
+    )
     return parser
 
 
@@ -50,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
             mark = "*" if item.selected else " "
             note = f"  [{item.note}]" if item.note else ""
             print(f"{mark} {item.sentence.index:3d} {item.score:6.3f}  {item.sentence.text}{note}")
+        print()
+        print("removed by cleaning:")
+        for removal in clean_explained(text)[1]:
+            shown = removal.text.replace("\n", " ⏎ ")
+            if len(shown) > _SHOWN:
+                shown = shown[: _SHOWN - 1] + "…"
+            print(f"- [{removal.rule}] {shown}")
     return 0
 
 

@@ -44,7 +44,7 @@ _CLOSING_QUOTE = "»”“\"'’"
 # Openers that lean on the sentence before ("However, ...", "Он также ...").
 # A closing quote that the sentence goes on after, in lower case: the speaker follows
 # ("«...», - заявил министр", "\"...,\" said the minister").
-_ATTRIBUTION = re.compile(r"[»”\"],?\s*(?:[-—–]\s*)?[a-zа-яё]")
+_ATTRIBUTION = re.compile(r"[»”\"],?+\s*+(?:[-—–]\s*+)?[a-zа-яё]")
 _DEPENDENT_START = re.compile(
     r"^(?:however|but|and|also|meanwhile|still|yet|this|that|these|those|it|he|she|they|"
     r"his|her|their|однако|но|а|и|также|при этом|кроме того|тем не менее|это|этот|эта|эти|"
@@ -111,6 +111,9 @@ def is_quote_only(text: str) -> bool:
 
 def _defect(text: str, content_words: int) -> tuple[float, str]:
     """How much to trust a sentence as a summary line, and why not fully."""
+    if text[0] in "/©":
+        # What cleaning could not tell from a credit ("/POOL / Caption", "© ..."): never news.
+        return 0.0, "credit leftover"
     if not is_balanced(text):
         return 0.2, "unbalanced quotes"
     if text.rstrip(_CLOSERS)[-1:] not in _TERMINAL and content_words < HEADING_WORDS:

@@ -26,7 +26,7 @@ __all__ = [
     "words",
 ]
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]++(?:[-'’][^\W_]++)*+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ _WEEKDAYS = re.compile(
     r"yesterday|on|in|at|to|and|or|local|eastern|et|gmt|utc)\b",
     re.IGNORECASE,
 )
-_LAST_WORD = re.compile(r"([A-Za-z]+)\.$")
+_LAST_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]++)\.$")
 _PAIRED_QUOTES = (("«", "»"), ("“", "”"), ("„", "“"))
 
 
