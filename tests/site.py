@@ -204,6 +204,7 @@ class Site:
         ]
         for path, handler in routes:
             app.router.add_get(path, handler)
+        app.router.add_post("/_control/new-items", self._new_items)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         tcp = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
@@ -350,6 +351,14 @@ class Site:
         if n == 0:
             return await self._atom(request)
         raise web.HTTPPermanentRedirect(f"/chain/{n - 1}")
+
+    async def _new_items(self, request: web.Request) -> web.Response:
+        """For a site in another process (the bench): a new first item in `count` feeds."""
+        count = int(request.query["count"])
+        for name in sorted(self.feeds, key=lambda n: (len(n), n))[:count]:
+            entries = self.feeds[name]
+            self.feeds[name] = [Entry(f"{name}-{len(entries) + 1}", "A new release"), *entries]
+        return web.json_response({"changed": count, "requests": self.requests.total()})
 
     async def _redirect(self, request: web.Request) -> web.Response:
         raise web.HTTPFound(request.query["to"])
