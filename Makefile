@@ -31,6 +31,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.digest
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.sources
 
 spec: $(VENV)/.installed-test
 	$(BIN)/python -m tests.emulator.make_spec ../shared/botapi/api.json

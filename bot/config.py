@@ -40,6 +40,10 @@ class Settings(StorageSettings):
     webhook_path: str = "/webhook"
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     paid_broadcast: bool = False
+    fetch_timeout: float = 20.0
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    fetch_allow_private: bool = False
+    feed_interval: int = 600
     log_format: Literal["text", "json"] = "text"
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"
@@ -93,6 +97,29 @@ class Settings(StorageSettings):
         value = value.strip().rstrip("/")
         if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
             raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("fetch_timeout")
+    @classmethod
+    def _fetch_timeout(cls, value: float) -> float:
+        if not 1 <= value <= 300:
+            raise ValueError("must be 1-300 seconds for one page or feed, e.g. 20")
+        return value
+
+    @field_validator("fetch_max_bytes")
+    @classmethod
+    def _fetch_max_bytes(cls, value: int) -> int:
+        if not 64 * 1024 <= value <= 100 * 1024 * 1024:
+            raise ValueError("must be 65536-104857600 bytes (64 KB-100 MB), e.g. 5242880")
+        return value
+
+    @field_validator("feed_interval")
+    @classmethod
+    def _feed_interval(cls, value: int) -> int:
+        if value < 60:
+            raise ValueError("must be at least 60 seconds: feeds are not polled more often")
+        if value > 86_400:
+            raise ValueError("must be at most 86400 seconds (a day)")
         return value
 
     @field_validator("webhook_path")

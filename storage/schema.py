@@ -109,9 +109,48 @@ CREATE TABLE dialogs (
 );
 """
 
+V5_SOURCES = """
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL UNIQUE,
+    site_url TEXT,
+    title TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL DEFAULT 'review' CHECK (mode IN ('review', 'auto')),
+    paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+    etag TEXT,
+    last_modified TEXT,
+    failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+    failing_since REAL,
+    last_error TEXT,
+    last_checked_at REAL,
+    last_new_item_at REAL,
+    next_check_at REAL NOT NULL,
+    items_taken INTEGER NOT NULL DEFAULT 0,
+    added_by INTEGER,
+    created_at REAL NOT NULL
+);
+CREATE INDEX sources_due ON sources (paused, next_check_at);
+CREATE TABLE source_items (
+    source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    seen_at REAL NOT NULL,
+    release_id INTEGER REFERENCES releases (id) ON DELETE SET NULL,
+    PRIMARY KEY (source_id, key)
+) WITHOUT ROWID;
+CREATE INDEX source_items_release ON source_items (release_id);
+ALTER TABLE releases ADD COLUMN source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL;
+ALTER TABLE releases ADD COLUMN item_key TEXT;
+ALTER TABLE releases ADD COLUMN canonical_link TEXT;
+CREATE UNIQUE INDEX releases_source_item ON releases (source_id, item_key)
+    WHERE source_id IS NOT NULL;
+CREATE INDEX releases_canonical_link ON releases (canonical_link)
+    WHERE canonical_link IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_SUBSCRIBERS,
     V2_RELEASES_VOTES_DELIVERIES,
     V3_DIGESTS,
     V4_DIALOGS,
+    V5_SOURCES,
 )

@@ -38,6 +38,10 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.send_rate == 25
     assert not settings.paid_broadcast
     assert not settings.use_webhook
+    assert settings.fetch_timeout == 20
+    assert settings.fetch_max_bytes == 5 * 1024 * 1024
+    assert not settings.fetch_allow_private
+    assert settings.feed_interval == 600
 
 
 def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,6 +75,14 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"BOT_TOKEN": TOKEN, "DEFAULT_LANGUAGE": "de"}, "DEFAULT_LANGUAGE is invalid"),
         ({"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "localhost"}, "TELEGRAM_API_URL is invalid"),
         ({"BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://x.org"}, "WEBHOOK_SECRET must be"),
+        (
+            {"BOT_TOKEN": TOKEN, "FEED_INTERVAL": "59"},
+            "FEED_INTERVAL is invalid: must be at least 60",
+        ),
+        ({"BOT_TOKEN": TOKEN, "FEED_INTERVAL": "ten"}, "FEED_INTERVAL is invalid"),
+        ({"BOT_TOKEN": TOKEN, "FETCH_TIMEOUT": "0"}, "FETCH_TIMEOUT is invalid: must be 1-300"),
+        ({"BOT_TOKEN": TOKEN, "FETCH_MAX_BYTES": "100"}, "FETCH_MAX_BYTES is invalid: must be"),
+        ({"BOT_TOKEN": TOKEN, "FETCH_ALLOW_PRIVATE": "perhaps"}, "FETCH_ALLOW_PRIVATE is invalid"),
     ],
 )
 def test_bad_values_name_the_key(
