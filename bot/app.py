@@ -24,6 +24,7 @@ from bot.middleware import ReaderMiddleware
 from bot.pacing import connection_limit
 from bot.serving import UpdatesInFlight, serve_webhook
 from bot.telemetry import UpdateTimer
+from bot.workers import Workers
 from storage.db import Database
 from storage.dialogs import DialogStorage
 
@@ -95,6 +96,7 @@ async def _start(
     telemetry = dispatcher["telemetry"] = operations.telemetry
     dispatcher["db"] = await Database.open(settings.database_path)
     await dialogs.attach(dispatcher["db"])
+    dispatcher["workers"] = Workers()
     dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings, telemetry=telemetry)
     await dispatcher["delivery"].start()
     digest_job = digests.DigestJob(
@@ -124,6 +126,9 @@ async def on_shutdown(dispatcher: Dispatcher, updates: UpdatesInFlight) -> None:
     digest_job: digests.DigestJob | None = dispatcher.workflow_data.pop("digest_job", None)
     if digest_job is not None:
         await digest_job.stop()
+    workers: Workers | None = dispatcher.workflow_data.pop("workers", None)
+    if workers is not None:
+        workers.close()
     delivery: DeliveryEngine | None = dispatcher.workflow_data.pop("delivery", None)
     if delivery is not None:
         await delivery.stop()

@@ -8,15 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from bot import texts
 from bot.html import Html, visible_length
 from bot.i18n import Lang
-from bot.summarize import MAX_CHARS, clean, summarize
+from bot.summarize import MAX_CHARS, clean, detect_language, summarize
 from storage.releases import PUBLISHED, UNPUBLISHED, Release
 
 # Long enough for any headline, short enough to read at a glance in a chat list.
 TITLE_MAX = 256
+# A release's body is kept and summarized up to this many characters (a long press release is
+# some 20,000); past it a paste is cut, and staff are told.
+BODY_LIMIT: Final = 200_000
 ELLIPSIS = "…"
 # What staff may answer to the link question to give none.
 SKIP_WORDS = frozenset({"-", "—", "skip", "no", "none", "пропустить", "нет", "без ссылки"})
@@ -137,6 +141,42 @@ def make_summary(body: str, title: str) -> str:
     if summary:
         return summary
     return fit(one_line(clean(body)), MAX_CHARS)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftText:
+    """What a release's text yields: the body kept, its summary and language, and whether the
+    body was cut to `BODY_LIMIT` (staff are told)."""
+
+    body: str
+    summary: str
+    language: str
+    cut: bool
+
+
+def capped_body(body: str) -> tuple[str, bool]:
+    """The body within `BODY_LIMIT` characters, cut at a paragraph or line end if one is near,
+    and whether it was cut."""
+    if len(body) <= BODY_LIMIT:
+        return body, False
+    head = body[:BODY_LIMIT]
+    end = max(head.rfind("\n\n"), head.rfind("\n"))
+    return (head[:end] if end > BODY_LIMIT // 2 else head).rstrip(), True
+
+
+def draft_text(body: str, title: str) -> DraftText:
+    """Clean and summarize a release's body (CPU work: run it in a worker, `bot.workers`)."""
+    body, cut = capped_body(body)
+    language = detect_language(clean(body) or title)
+    return DraftText(body, make_summary(body, title), language, cut)
+
+
+def plain_draft_text(body: str, title: str) -> DraftText:
+    """A draft's text without the summarizer, for when it ran out of time: the start of the
+    body as the summary (staff see the usual "edit the summary" note and may rewrite it)."""
+    body, cut = capped_body(body)
+    start = body[: 4 * MAX_CHARS]
+    return DraftText(body, fit(one_line(start), MAX_CHARS), detect_language(start or title), cut)
 
 
 # --- What a release's state allows -----------------------------------------------------------

@@ -271,6 +271,13 @@ SUMMARY_EDITED = Text(
     ru="Краткое содержание написано редакцией.",
     en="The summary was written by staff.",
 )
+BODY_CUT = Text(
+    ru="⚠ Текст длиннее {limit} символов ({length}): сохранено и кратко изложено только его "
+    "начало, до {limit} символов.",
+    en="⚠ The text is longer than {limit} characters ({length}): only its start, up to {limit} "
+    "characters, was kept and summarized.",
+)
+
 SUMMARY_MISSING = Text(
     ru="⚠ Из этого текста не получилось краткое содержание: нажмите «Изменить краткое "
     "содержание» и напишите 2–3 предложения.",

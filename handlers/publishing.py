@@ -27,10 +27,9 @@ from bot import posting, render, staff_views, texts
 from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
 from bot.html import Html
-from bot.i18n import Lang
+from bot.i18n import Lang, number
 from bot.posting import QuickPost
 from bot.sending import send_view, unchanged_ok
-from bot.summarize import clean, detect_language
 from bot.when import WhenError, WhenProblem, parse_when
 from storage import releases, subscribers
 from storage.db import Database
@@ -39,6 +38,7 @@ from storage.releases import Release
 
 if TYPE_CHECKING:
     from bot.delivery import DeliveryEngine
+    from bot.workers import Workers
 
 logger = logging.getLogger(__name__)
 
@@ -145,22 +145,30 @@ async def _draft(
     db: Database,
     settings: Settings,
     lang: Lang,
+    workers: Workers,
     post: QuickPost,
     photo: str | None,
 ) -> None:
-    """Save the post as a draft and show its preview."""
+    """Save the post as a draft and show its preview; the summary is made off the event loop."""
     assert message.from_user is not None
+    text = await workers.draft_text(post.body, post.title)
     release = await releases.create_draft(
         db,
         title=post.title,
-        body=post.body,
-        summary=posting.make_summary(post.body, post.title),
+        body=text.body,
+        summary=text.summary,
         link=post.link,
         photo_file_id=photo,
-        language=detect_language(clean(post.body) or post.title),
+        language=text.language,
         author_id=message.from_user.id,
         now=time.time(),
     )
+    if text.cut:
+        await message.answer(
+            texts.BODY_CUT(
+                lang, limit=number(posting.BODY_LIMIT, lang), length=number(len(post.body), lang)
+            )
+        )
     await show_preview(bot, message.chat.id, release, db, settings, lang)
 
 
@@ -171,6 +179,7 @@ async def post(
     bot: Bot,
     db: Database,
     settings: Settings,
+    workers: Workers,
     lang: Lang,
 ) -> None:
     """Start the dialog, or with text after the command, make the draft at once."""
@@ -186,7 +195,7 @@ async def post(
     if problem is not None:
         await message.answer(problem)
         return
-    await _draft(message, bot, db, settings, lang, quick, _photo(message))
+    await _draft(message, bot, db, settings, lang, workers, quick, _photo(message))
 
 
 async def got_title(message: Message, state: FSMContext, lang: Lang) -> None:
@@ -219,6 +228,7 @@ async def got_link(
     bot: Bot,
     db: Database,
     settings: Settings,
+    workers: Workers,
     lang: Lang,
 ) -> None:
     """Dialog step 3: the link or "skip"; then the draft and its preview."""
@@ -229,7 +239,7 @@ async def got_link(
     data = await state.get_data()
     await state.clear()
     quick = QuickPost(data["title"], data["body"], link)
-    await _draft(message, bot, db, settings, lang, quick, data["photo"])
+    await _draft(message, bot, db, settings, lang, workers, quick, data["photo"])
 
 
 async def not_in_dialog_form(message: Message, state: FSMContext, lang: Lang) -> None:
