@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.summarize import clean, explain, summarize
-from bot.summarize.cleaning import INVISIBLE, LINE_BREAKS, ODD_SPACES, plain_line
+from bot.summarize.characters import INVISIBLE, LINE_BREAKS, ODD_SPACES, plain_line
 
 # Every character a regex's \s matches, and every Unicode space separator.
 WHITESPACE = [

@@ -13,30 +13,14 @@ kind of Unicode whitespace is folded into a plain space or a newline before the 
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from bot.summarize import wire
+from bot.summarize.characters import normalise, plain_line, squeeze
+from bot.summarize.markup import html_to_text, is_html
 
 __all__ = ["Removal", "clean", "clean_explained", "is_html", "plain_line"]
-
-# Element names that show the input is markup rather than text that mentions a "<".
-_HTML_TAG = re.compile(
-    r"<\s*+/?+\s*+(?:html|head|body|article|main|section|div|p|br|span|a|h[1-6]|ul|ol|li|"
-    r"strong|b|em|i|figure|figcaption|img|table|header|footer|nav|blockquote)\b[^<>]*+>",
-    re.IGNORECASE,
-)
-_ANY_TAG = re.compile(r"<[^<>]++>")
-_BLOCK_TAG = re.compile(
-    r"<\s*+/?+\s*+(?:p|div|br|h[1-6]|li|tr|blockquote|section|article)\b[^<>]*+>", re.IGNORECASE
-)
-_SCRIPT_OPEN = re.compile(r"<\s*+(script|style|noscript)\b", re.IGNORECASE)
-_SCRIPT_CLOSE = {
-    name: re.compile(rf"<\s*+/\s*+{name}\s*+>", re.IGNORECASE)
-    for name in ("script", "style", "noscript")
-}
 
 # Credits: "© Sputnik / Ербол Шаймерденов", "© Reuters", "Фото: ТАСС", "Photo: AP/Evan Vucci".
 # A name is one to three capitalised words matched case-sensitively, so a caption glued right
@@ -207,90 +191,7 @@ _CAPTION_WORDS = 30
 # line costs a few microseconds of rules, so the rest is not read.
 MAX_LINES = 2_000
 
-_SPACES = re.compile(r" {2,}")
 _HAS_WORD = re.compile(r"[^\W_]")
-
-# Whitespace as Python's str.isspace() and Unicode's space separators (Zs) see it. What
-# str.splitlines() breaks a line at (vertical tab and form feed from word processors, the
-# C1 "next line", the Unicode line and paragraph separators) becomes a newline; every other
-# kind (tabs, no-break, ogham, typographic and ideographic spaces) becomes a plain space.
-LINE_BREAKS = "\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"
-ODD_SPACES = "\t\x1f\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
-# Invisible marks that only split words or flip their display: soft hyphen, zero-width
-# space and joiners, direction marks, embeddings, overrides and isolates, the word joiner
-# and invisible operators, the byte-order mark.
-INVISIBLE = (
-    "\xad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
-)
-_PLAIN = str.maketrans(
-    {
-        **dict.fromkeys(LINE_BREAKS, "\n"),
-        **dict.fromkeys(ODD_SPACES, " "),
-        **dict.fromkeys(INVISIBLE),
-    }
-)
-
-
-def is_html(text: str) -> bool:
-    """Whether the input looks like markup rather than plain text."""
-    return len(_HTML_TAG.findall(text[:20000])) >= 2
-
-
-def _html_to_text(markup: str) -> str:
-    """Extract the main text of a page, favouring precision over recall."""
-    # trafilatura pulls in lxml and friends (~0.3 s), so it loads only when HTML arrives.
-    import trafilatura
-
-    extracted = trafilatura.extract(
-        markup,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
-        # trafilatura's deduplication remembers segments across calls in a process-wide
-        # cache, so the same page cleaned a third time would lose paragraphs.
-        deduplicate=False,
-    )
-    if extracted and extracted.strip():
-        return str(extracted)
-    # A bare fragment (a few <p> from a CMS field) can be too small for trafilatura's
-    # heuristics; strip the tags so the text is not lost.
-    text = _BLOCK_TAG.sub("\n", _drop_scripts(markup))
-    return html.unescape(_ANY_TAG.sub("", text))
-
-
-def _drop_scripts(markup: str) -> str:
-    """Remove script and style elements; one left open runs to the end, as in a browser."""
-    pieces: list[str] = []
-    done = 0
-    while opening := _SCRIPT_OPEN.search(markup, done):
-        pieces.append(markup[done : opening.start()])
-        # Each element is scanned once, from its start tag to its end tag.
-        end = _SCRIPT_CLOSE[opening.group(1).lower()].search(markup, opening.end())
-        if end is None:
-            return "".join(pieces)
-        pieces.append(" ")
-        done = end.end()
-    pieces.append(markup[done:])
-    return "".join(pieces)
-
-
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").translate(_PLAIN)
-    return "\n".join(_squeeze(line) for line in text.split("\n"))
-
-
-def plain_line(text: str) -> str:
-    """One line of text (a title) with every break and odd space a plain space, marks gone."""
-    return _squeeze(" ".join(_normalise(text).split("\n")))
-
-
-def _squeeze(line: str) -> str:
-    return (_SPACES.sub(" ", line) if "  " in line else line).strip()
-
 
 _SOCIAL_SEPARATORS = re.compile(r"[\s|•·,:/]++")
 
@@ -524,7 +425,7 @@ def _clean_piece(piece: str, removed: _Log) -> str:
     if _GLUED_AFTER_STOP.search(piece):
         piece = _GLUED_AFTER_STOP.sub(r"\g<0> ", piece)
     piece = _cut_glued_captions(piece, removed)
-    return _squeeze(piece).strip(" |•·")
+    return squeeze(piece).strip(" |•·")
 
 
 def _clean_line(line: str, removed: _Log) -> tuple[list[str], bool]:
@@ -607,8 +508,8 @@ def _clean(text: str, removed: _Log) -> str:
     if not text or not text.strip():
         return ""
     if is_html(text):
-        text = _html_to_text(text)
-    lines = _normalise(text).split("\n", MAX_LINES)[:MAX_LINES]
+        text = html_to_text(text)
+    lines = normalise(text).split("\n", MAX_LINES)[:MAX_LINES]
     preceding, following = _neighbours(lines)
 
     kept: list[str | None] = []
