@@ -16,6 +16,7 @@ import lxml.html
 
 from bot.sources.encoding import decode
 from bot.summarize import clean
+from bot.summarize.markup import main_text
 
 __all__ = ["Article", "canonical_form", "discover_feeds", "extract_article", "page_title"]
 
@@ -74,8 +75,6 @@ def discover_feeds(body: bytes, content_type: str, url: str) -> list[str]:
 
 def extract_article(body: bytes, content_type: str, url: str) -> Article:
     """Title, cleaned text, lead image and canonical link of the news page at `url`."""
-    import trafilatura
-
     tree = _tree(body, content_type)
     base = _base(tree, url)
     site_name = _meta(tree, "og:site_name")
@@ -91,22 +90,8 @@ def extract_article(body: bytes, content_type: str, url: str) -> Article:
             canonical = _absolute(link.get("href"), base)
             break
     canonical = canonical or _absolute(_meta(tree, "og:url"), base) or url
-    extracted = trafilatura.extract(
-        tree,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
-        with_metadata=False,
-        # trafilatura's deduplication remembers segments across calls in a process-wide
-        # cache: a site's repeated boilerplate would eat paragraphs of later articles.
-        deduplicate=False,
-    )
     title = _SPACE.sub(" ", title).strip()[:MAX_TITLE]
-    text = clean(str(extracted or ""))
+    text = clean(main_text(tree, url))
     first, _, rest = text.partition("\n")
     if title and first.strip().casefold() == title.casefold():
         # trafilatura keeps the <h1>; the release carries the title apart.

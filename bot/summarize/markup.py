@@ -31,13 +31,15 @@ def is_html(text: str) -> bool:
     return len(_HTML_TAG.findall(text[:20000])) >= 2
 
 
-def html_to_text(markup: str) -> str:
-    """Extract the main text of a page, favouring precision over recall."""
+def main_text(document: object, url: str | None = None) -> str:
+    """The main text of a page (its markup, or a parsed lxml tree), favouring precision over
+    recall: menus, share bars, comments and footers left out; "" when none is found."""
     # trafilatura pulls in lxml and friends (~0.3 s), so it loads only when HTML arrives.
     import trafilatura
 
     extracted = trafilatura.extract(
-        markup,
+        document,
+        url=url,
         favor_precision=True,
         include_comments=False,
         include_tables=False,
@@ -45,11 +47,18 @@ def html_to_text(markup: str) -> str:
         include_links=False,
         include_formatting=False,
         # trafilatura's deduplication remembers segments across calls in a process-wide
-        # cache, so the same page cleaned a third time would lose paragraphs.
+        # cache: the same page cleaned a third time, or a site's repeated boilerplate, would
+        # lose paragraphs.
         deduplicate=False,
     )
-    if extracted and extracted.strip():
-        return str(extracted)
+    return str(extracted or "").strip()
+
+
+def html_to_text(markup: str) -> str:
+    """The main text of a page given as markup; a fragment's text with the tags stripped."""
+    text = main_text(markup)
+    if text:
+        return text
     # A bare fragment (a few <p> from a CMS field) can be too small for trafilatura's
     # heuristics; strip the tags so the text is not lost.
     text = _BLOCK_TAG.sub("\n", _drop_scripts(markup))
