@@ -109,6 +109,12 @@ def parse_quick(text: str) -> QuickPost:
     return QuickPost(one_line(title), "\n".join(rest).strip(), link)
 
 
+def joined(pieces: list[str]) -> str:
+    """The pieces of a paste Telegram split into several messages, as one text: in order, a
+    paragraph break between them."""
+    return "\n\n".join(piece.strip() for piece in pieces if piece.strip())
+
+
 def title_problem(title: str, lang: Lang) -> Html | None:
     """What is wrong with a title (already on one line), or None when it will do."""
     if not title:

@@ -14,6 +14,7 @@ from bot.callbacks import DigestKind, DigestOpen, DigestPage, pressed_in, presse
 from bot.html import Rendered
 from bot.i18n import Lang, Text
 from bot.sending import send_view, unchanged_ok
+from bot.turns import step_aside
 from storage import releases, votes
 from storage.db import Database
 from storage.releases import PUBLISHED
@@ -96,6 +97,8 @@ async def preview(message: Message, db: Database, lang: Lang) -> None:
 
 async def send_now(message: Message, digest_job: digests.DigestJob, lang: Lang) -> None:
     """Staff: queue the digests due now (as the hourly job would) and say how many."""
+    # A slot for every subscriber takes a while: the staff member's next messages go ahead.
+    step_aside()
     queued = await digest_job.run()
     await message.answer(texts.DIGESTS_QUEUED(lang, queued=queued.queued, empty=queued.empty))
 
