@@ -25,6 +25,7 @@ from bot.pacing import connection_limit
 from bot.pastes import PASTE_WINDOW, PasteWindows
 from bot.serving import UpdatesInFlight, serve_webhook
 from bot.telemetry import UpdateTimer
+from bot.throttle import Throttle
 from bot.turns import UserTurns
 from bot.workers import Workers
 from storage.db import Database
@@ -47,9 +48,15 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(settings: Settings, *, paste_window: float = PASTE_WINDOW) -> Dispatcher:
+def build_dispatcher(
+    settings: Settings,
+    *,
+    paste_window: float = PASTE_WINDOW,
+    digest_throttle: Throttle | None = None,
+) -> Dispatcher:
     """The Dispatcher with routers, middleware and start-up/shutdown hooks; `paste_window` is
-    how long a paste split into several messages waits for its next piece."""
+    how long a paste split into several messages waits for its next piece, `digest_throttle`
+    how often one person may read a digest (by default once in 2 s)."""
     # Staff dialogs live in SQLite (attached at start-up), so a restart mid-dialog keeps them.
     dialogs = DialogStorage()
     updates = UpdatesInFlight()
@@ -62,6 +69,7 @@ def build_dispatcher(settings: Settings, *, paste_window: float = PASTE_WINDOW) 
         dialogs=dialogs,
         updates=updates,
         pastes=PasteWindows(turns, paste_window),
+        digest_throttle=digest_throttle or Throttle(),
     )
     # Outermost, so that a stop waits for everything an update does.
     dispatcher.update.outer_middleware(updates)
