@@ -22,8 +22,11 @@ from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
 from bot.middleware import ReaderMiddleware
 from bot.pacing import connection_limit
+from bot.pastes import PASTE_WINDOW, PasteWindows
 from bot.serving import UpdatesInFlight, serve_webhook
 from bot.telemetry import UpdateTimer
+from bot.throttle import Throttle
+from bot.turns import UserTurns
 from bot.workers import Workers
 from storage.db import Database
 from storage.dialogs import DialogStorage
@@ -45,12 +48,29 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(settings: Settings) -> Dispatcher:
-    """The Dispatcher with routers, middleware and start-up/shutdown hooks."""
+def build_dispatcher(
+    settings: Settings,
+    *,
+    paste_window: float = PASTE_WINDOW,
+    digest_throttle: Throttle | None = None,
+) -> Dispatcher:
+    """The Dispatcher with routers, middleware and start-up/shutdown hooks; `paste_window` is
+    how long a paste split into several messages waits for its next piece, `digest_throttle`
+    how often one person may read a digest (by default once in 2 s)."""
     # Staff dialogs live in SQLite (attached at start-up), so a restart mid-dialog keeps them.
     dialogs = DialogStorage()
     updates = UpdatesInFlight()
-    dispatcher = Dispatcher(storage=dialogs, settings=settings, dialogs=dialogs, updates=updates)
+    # Each person's updates one at a time, in order: the pieces of a paste stay in sequence.
+    turns = UserTurns()
+    dispatcher = Dispatcher(
+        storage=dialogs,
+        events_isolation=turns,
+        settings=settings,
+        dialogs=dialogs,
+        updates=updates,
+        pastes=PasteWindows(turns, paste_window),
+        digest_throttle=digest_throttle or Throttle(),
+    )
     # Outermost, so that a stop waits for everything an update does.
     dispatcher.update.outer_middleware(updates)
     dispatcher.update.outer_middleware(UpdateTimer())
@@ -78,13 +98,14 @@ async def on_startup(
     settings: Settings,
     dialogs: DialogStorage,
     updates: UpdatesInFlight,
+    pastes: PasteWindows,
 ) -> None:
     """Open the database, publish the command menus, start background work; if any of it
     fails, stop what started and close the database (no shutdown hook follows a failed start)."""
     try:
         await _start(dispatcher, bot, settings, dialogs)
     except BaseException:
-        await on_shutdown(dispatcher, updates)
+        await on_shutdown(dispatcher, updates, pastes)
         raise
 
 
@@ -116,10 +137,14 @@ async def _start(
         logger.info("Pressroom @%s is polling for updates", me.username)
 
 
-async def on_shutdown(dispatcher: Dispatcher, updates: UpdatesInFlight) -> None:
-    """Let the updates being handled finish, stop background work (sends in flight finish and
-    are committed), close the database. Updates have stopped coming; the session closes after."""
+async def on_shutdown(
+    dispatcher: Dispatcher, updates: UpdatesInFlight, pastes: PasteWindows
+) -> None:
+    """Let the updates being handled finish and pastes waiting for their next piece complete,
+    stop background work (sends in flight finish and are committed), close the database.
+    Updates have stopped coming; the session closes after."""
     await updates.finish()
+    await pastes.finish()
     operations: ops.Operations | None = dispatcher.workflow_data.pop("ops", None)
     if operations is not None:
         await operations.stop()

@@ -4,9 +4,16 @@ and where a press came from."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from pydantic import Field
+
+# aiogram unpacks any run of digits into an int. Numbers that go into SQL as they are must fit
+# SQLite's integers; past them the press is no button of ours, and gets the catch-all's polite
+# answer instead of "OverflowError: Python int too large to convert to SQLite INTEGER".
+SqlInt = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 def pressed_in(query: CallbackQuery) -> int:
@@ -86,9 +93,9 @@ class DigestPage(CallbackData, prefix="dgp"):
     """A digest's other page: releases published in (`since`, `until`], from `offset`."""
 
     kind: DigestKind
-    since: int
-    until: int
-    offset: int
+    since: SqlInt
+    until: SqlInt
+    offset: SqlInt
 
 
 class DigestOpen(CallbackData, prefix="dgo"):

@@ -25,8 +25,12 @@ ELLIPSIS = "…"
 # What staff may answer to the link question to give none.
 SKIP_WORDS = frozenset({"-", "—", "skip", "no", "none", "пропустить", "нет", "без ссылки"})
 # Control characters Telegram would reject or show as boxes, and lone surrogates, which
-# Telegram refuses outright; tabs and newlines stay.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Telegram refuses outright; tabs and newlines stay. Also zero-width and direction-changing
+# characters (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069): unseen, they pad a title past its
+# limit or make it read backwards in the chat list.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)")
 _LINK = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
 _SOURCE_LINE = re.compile(r"(?:source|источник)\s*:\s*(?P<url>\S+)", re.IGNORECASE)
@@ -43,7 +47,8 @@ def is_link(value: str) -> bool:
 
 
 def one_line(value: str) -> str:
-    """User text on one line: whitespace runs become single spaces, invisible characters go."""
+    """User text on one line: whitespace runs become single spaces; invisible and
+    direction-changing characters go."""
     return " ".join(_INVISIBLE.sub("", value.replace("\r\n", "\n")).split())
 
 
@@ -107,6 +112,12 @@ def parse_quick(text: str) -> QuickPost:
         if rest and is_link(rest[-1].strip()):
             link = rest.pop().strip()
     return QuickPost(one_line(title), "\n".join(rest).strip(), link)
+
+
+def joined(pieces: list[str]) -> str:
+    """The pieces of a paste Telegram split into several messages, as one text: in order, a
+    paragraph break between them."""
+    return "\n\n".join(piece.strip() for piece in pieces if piece.strip())
 
 
 def title_problem(title: str, lang: Lang) -> Html | None:

@@ -591,6 +591,10 @@ DIGEST_ALL_RETRACTED = Text(
     ru="Релизы этого дайджеста отозваны редакцией.",
     en="The releases of this digest have been retracted.",
 )
+TOO_MANY_REQUESTS = Text(
+    ru="Слишком много запросов, попробуйте ещё раз через мгновение.",
+    en="Too many requests, try again in a moment.",
+)
 DIGEST_RELEASE_GONE = Text(
     ru="Этот релиз отозван или удалён.",
     en="This release has been retracted or removed.",

@@ -14,6 +14,8 @@ from bot.callbacks import DigestKind, DigestOpen, DigestPage, pressed_in, presse
 from bot.html import Rendered
 from bot.i18n import Lang, Text
 from bot.sending import send_view, unchanged_ok
+from bot.throttle import Throttle
+from bot.turns import step_aside
 from storage import releases, votes
 from storage.db import Database
 from storage.releases import PUBLISHED
@@ -23,8 +25,18 @@ from storage.subscribers import Subscriber
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def show(message: Message, db: Database, subscriber: Subscriber | None, lang: Lang) -> None:
+async def show(
+    message: Message,
+    db: Database,
+    subscriber: Subscriber | None,
+    digest_throttle: Throttle,
+    lang: Lang,
+) -> None:
     """The reader's digest as it stands now; their schedule does not move."""
+    person = message.from_user.id if message.from_user is not None else message.chat.id
+    if not digest_throttle.admit(person):
+        await message.answer(texts.TOO_MANY_REQUESTS(lang))
+        return
     if subscriber is None or not subscriber.is_active:
         await message.answer(texts.NOT_SUBSCRIBED(lang))
         return
@@ -54,8 +66,17 @@ async def _answer_window(
     await message.answer(view.text, reply_markup=view.keyboard, link_preview_options=NO_PREVIEW)
 
 
-async def page(query: CallbackQuery, callback_data: DigestPage, db: Database, lang: Lang) -> None:
+async def page(
+    query: CallbackQuery,
+    callback_data: DigestPage,
+    db: Database,
+    digest_throttle: Throttle,
+    lang: Lang,
+) -> None:
     """Turn a digest message to another page, ranked by the votes as they are now."""
+    if not digest_throttle.admit(query.from_user.id):
+        await query.answer(texts.TOO_MANY_REQUESTS(lang))
+        return
     data = callback_data
     view = await digests.render_window(
         db, data.kind, data.since, data.until, lang, offset=data.offset
@@ -96,6 +117,8 @@ async def preview(message: Message, db: Database, lang: Lang) -> None:
 
 async def send_now(message: Message, digest_job: digests.DigestJob, lang: Lang) -> None:
     """Staff: queue the digests due now (as the hourly job would) and say how many."""
+    # A slot for every subscriber takes a while: the staff member's next messages go ahead.
+    step_aside()
     queued = await digest_job.run()
     await message.answer(texts.DIGESTS_QUEUED(lang, queued=queued.queued, empty=queued.empty))
 

@@ -28,6 +28,7 @@ from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
 from bot.html import Html
 from bot.i18n import Lang, number
+from bot.pastes import Close, PasteWindows
 from bot.posting import QuickPost
 from bot.sending import send_view, unchanged_ok
 from bot.when import WhenError, WhenProblem, parse_when
@@ -48,6 +49,8 @@ class Publishing(StatesGroup):
 
     title = State()
     body = State()
+    # The quick form's window for the rest of a paste Telegram split (`bot.pastes`).
+    quick = State()
     link = State()
     when = State()
     summary = State()
@@ -180,9 +183,11 @@ async def post(
     db: Database,
     settings: Settings,
     workers: Workers,
+    pastes: PasteWindows,
     lang: Lang,
 ) -> None:
-    """Start the dialog, or with text after the command, make the draft at once."""
+    """Start the dialog, or with text after the command, make the draft once the rest of the
+    paste (if Telegram split it) has come."""
     await state.clear()
     if not (command.args or "").strip():
         await state.set_state(Publishing.title)
@@ -195,7 +200,47 @@ async def post(
     if problem is not None:
         await message.answer(problem)
         return
-    await _draft(message, bot, db, settings, lang, workers, quick, _photo(message))
+    await state.set_data({"pieces": [command.args or ""], "photo": _photo(message)})
+    await state.set_state(Publishing.quick)
+    pastes.extend(state.key, _quick_draft(message, state, bot, db, settings, workers, lang))
+
+
+async def more_quick(
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    db: Database,
+    settings: Settings,
+    workers: Workers,
+    pastes: PasteWindows,
+    lang: Lang,
+) -> None:
+    """The next piece of a quick-form paste."""
+    pieces = (await state.get_data()).get("pieces", [])
+    await state.update_data(pieces=[*pieces, message.text or ""])
+    pastes.extend(state.key, _quick_draft(message, state, bot, db, settings, workers, lang))
+
+
+def _quick_draft(
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    db: Database,
+    settings: Settings,
+    workers: Workers,
+    lang: Lang,
+) -> Close:
+    """What the quick form does when its paste is complete: the draft from all its pieces."""
+
+    async def close() -> None:
+        if await state.get_state() != Publishing.quick.state:
+            return  # /cancel or another /post came first
+        data = await state.get_data()
+        await state.clear()
+        quick = posting.parse_quick(posting.joined(data.get("pieces", [])))
+        await _draft(message, bot, db, settings, lang, workers, quick, data.get("photo"))
+
+    return close
 
 
 async def got_title(message: Message, state: FSMContext, lang: Lang) -> None:
@@ -210,16 +255,36 @@ async def got_title(message: Message, state: FSMContext, lang: Lang) -> None:
     await message.answer(texts.POST_ASK_BODY(lang))
 
 
-async def got_body(message: Message, state: FSMContext, lang: Lang) -> None:
-    """Dialog step 2: pasted text, a photo with its caption, or a forwarded message."""
-    body = message.text or message.caption or ""
-    photo = _photo(message) or (await state.get_data()).get("photo")
-    if not body.strip() and photo is None:
+async def got_body(
+    message: Message, state: FSMContext, bot: Bot, pastes: PasteWindows, lang: Lang
+) -> None:
+    """Dialog step 2: pasted text (in one message or, split by Telegram, several), a photo
+    with its caption, or a forwarded message. The link question comes once the paste is
+    complete."""
+    piece = (message.text or message.caption or "").strip()
+    data = await state.get_data()
+    photo = _photo(message) or data.get("photo")
+    if not piece and photo is None:
         await message.answer(texts.BODY_INVALID(lang))
         return
-    await state.update_data(body=body.strip(), photo=photo)
-    await state.set_state(Publishing.link)
-    await message.answer(texts.POST_ASK_LINK(lang))
+    pieces = [*data.get("pieces", []), piece] if piece else data.get("pieces", [])
+    await state.update_data(pieces=pieces, photo=photo)
+    pastes.extend(state.key, _ask_link(message.chat.id, state, bot, lang))
+
+
+def _ask_link(chat_id: int, state: FSMContext, bot: Bot, lang: Lang) -> Close:
+    """What the body step does when its paste is complete: keep it whole, ask for the link."""
+
+    async def close() -> None:
+        if await state.get_state() != Publishing.body.state:
+            return  # /cancel or /post came first
+        data = await state.get_data()
+        body = posting.joined(data.pop("pieces", []))
+        await state.set_data({**data, "body": body})
+        await state.set_state(Publishing.link)
+        await bot.send_message(chat_id, texts.POST_ASK_LINK(lang))
+
+    return close
 
 
 async def got_link(
@@ -248,7 +313,7 @@ async def not_in_dialog_form(message: Message, state: FSMContext, lang: Lang) ->
     current = await state.get_state()
     if current in (Publishing.title.state, Publishing.edit_title.state):
         await message.answer(texts.TITLE_NEEDS_TEXT(lang))
-    elif current == Publishing.body.state:
+    elif current in (Publishing.body.state, Publishing.quick.state):
         await message.answer(texts.BODY_INVALID(lang))
     elif current in (Publishing.link.state, Publishing.edit_link.state):
         await message.answer(texts.LINK_INVALID(lang))
@@ -420,6 +485,7 @@ def build() -> Router:
     typed = F.text & ~F.text.startswith("/")
     router.message.register(got_title, Publishing.title, typed)
     router.message.register(got_body, Publishing.body, typed | F.photo)
+    router.message.register(more_quick, Publishing.quick, typed)
     router.message.register(got_link, Publishing.link, typed)
     router.message.register(got_when, Publishing.when, typed)
     router.message.register(not_in_dialog_form, StateFilter(Publishing), ~F.text.startswith("/"))

@@ -12,15 +12,19 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import render, texts
 from bot.callbacks import Rate, pressed_on
+from bot.config import Settings
 from bot.i18n import Lang
 from bot.sending import unchanged_ok
 from storage import releases, votes
 from storage.db import Database
+from storage.releases import UNPUBLISHED
 
 logger = logging.getLogger(__name__)
 
 
-async def rate(query: CallbackQuery, callback_data: Rate, db: Database, lang: Lang) -> None:
+async def rate(
+    query: CallbackQuery, callback_data: Rate, db: Database, settings: Settings, lang: Lang
+) -> None:
     """Record the press, mark the reader's choice on their message, answer with the totals."""
     release_id, stars = callback_data.release_id, callback_data.stars
     if stars not in votes.STARS or not releases.valid_id(release_id):
@@ -29,16 +33,18 @@ async def rate(query: CallbackQuery, callback_data: Rate, db: Database, lang: La
     try:
         tally = await votes.cast(db, release_id, query.from_user.id, stars, time.time())
     except votes.NotVotable:
-        await query.answer(await _refusal(db, release_id, lang), show_alert=True)
+        staff = query.from_user.id in settings.admin_ids
+        await query.answer(await _refusal(db, release_id, lang, staff=staff), show_alert=True)
         return
     await _mark_choice(query, release_id, stars)
     await query.answer(render.rating_notice(tally.stars, tally.count, tally.average, lang))
 
 
-async def _refusal(db: Database, release_id: int, lang: Lang) -> str:
-    """Why this release cannot be rated, in words a reader understands."""
+async def _refusal(db: Database, release_id: int, lang: Lang, *, staff: bool) -> str:
+    """Why this release cannot be rated, in words a reader understands. Only staff learn that
+    a draft or scheduled release is behind the number; to readers it does not exist."""
     release = await releases.get(db, release_id)
-    if release is None:
+    if release is None or (release.status in UNPUBLISHED and not staff):
         return texts.RATE_INVALID(lang)
     if release.status == "retracted":
         return texts.RATE_WITHDRAWN(lang)

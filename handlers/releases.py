@@ -22,6 +22,7 @@ from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
 from bot.html import Html, visible_length
 from bot.i18n import Lang, number
+from bot.turns import step_aside
 from handlers.publishing import (
     Publishing,
     gone_or_moved_on,
@@ -280,6 +281,8 @@ async def _apply(
                 lang, id=release.id, revision=updated.revision, copies=number(copies, lang)
             )
         )
+        # Editing every copy takes a while: the staff member's next messages go ahead.
+        step_aside()
         edited = await delivery.edit(release.id)
         await message.answer(
             texts.EDIT_DONE(
@@ -334,6 +337,8 @@ async def confirm_retract(
     control = pressed_on(query)
     await replace_controls(bot, control, texts.RETRACTING(lang, id=release.id))
     await query.answer()
+    # Deleting every copy takes a while: the staff member's next presses go ahead.
+    step_aside()
     result = await delivery.retract(release.id)
     done = texts.RETRACTED(
         lang,

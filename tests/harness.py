@@ -13,11 +13,15 @@ from aiogram import Bot, Dispatcher
 
 from bot.app import build_bot, build_dispatcher, serve
 from bot.config import Settings
+from bot.throttle import Throttle
 from storage.db import Database
 from tests.emulator import Emulator
 from tests.emulator.state import CallbackAnswer, StoredMessage
 
 STAFF_ID = 1000
+# Tests send one message per step and wait for the answer: no need to wait long for more
+# pieces of a paste (tests of split pastes use the real `bot.pastes.PASTE_WINDOW`).
+TEST_PASTE_WINDOW = 0.2
 
 
 @dataclass
@@ -26,6 +30,9 @@ class Pressroom:
 
     emulator: Emulator
     settings: Settings
+    paste_window: float = TEST_PASTE_WINDOW
+    # Tests page through digests faster than people may; tests of the limit pass their own.
+    digest_throttle: Throttle = field(default_factory=lambda: Throttle(interval=0))
     bot: Bot = field(init=False)
     dispatcher: Dispatcher = field(init=False)
     _stop: asyncio.Event = field(init=False)
@@ -40,7 +47,9 @@ class Pressroom:
     async def start(self) -> None:
         """Start the bot and wait until it is taking updates."""
         self.bot = build_bot(self.settings)
-        self.dispatcher = build_dispatcher(self.settings)
+        self.dispatcher = build_dispatcher(
+            self.settings, paste_window=self.paste_window, digest_throttle=self.digest_throttle
+        )
         self._stop = asyncio.Event()
         method = "setWebhook" if self.settings.use_webhook else "deleteWebhook"
         before = len(self.emulator.calls(method))
