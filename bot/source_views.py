@@ -17,6 +17,7 @@ from bot.staff_views import moment
 from storage.sources import Source
 
 SHORT_TITLE = 60
+MESSAGE_CHARS = 3_800
 ERROR_LIMIT = 200
 
 
@@ -49,10 +50,11 @@ def mode(source: Source, lang: Lang) -> Html:
     return (st.MODE_AUTO if source.mode == "auto" else st.MODE_REVIEW)(lang)
 
 
-def sources_list(sources: list[Source], zone: ZoneInfo, lang: Lang) -> Html:
-    """The /sources report."""
+def sources_list(sources: list[Source], zone: ZoneInfo, lang: Lang) -> list[Html]:
+    """The /sources report, in as many messages as it takes (each well within 4,096
+    characters: some fifteen sources a message)."""
     if not sources:
-        return st.LIST_EMPTY(lang)
+        return [st.LIST_EMPTY(lang)]
     rows = [
         st.LIST_ROW(
             lang,
@@ -67,7 +69,16 @@ def sources_list(sources: list[Source], zone: ZoneInfo, lang: Lang) -> Html:
         )
         for source in sources
     ]
-    return Html("\n\n".join([st.LIST_HEADER(lang), *rows, st.LIST_FOOTER(lang)]))
+    messages: list[list[str]] = [[st.LIST_HEADER(lang)]]
+    size = len(messages[0][0])
+    for row in [*rows, st.LIST_FOOTER(lang)]:
+        # Markup and escapes only add to the length Telegram counts after parsing.
+        if size + 2 + len(row) > MESSAGE_CHARS:
+            messages.append([])
+            size = 0
+        messages[-1].append(row)
+        size += 2 + len(row)
+    return [Html("\n\n".join(parts)) for parts in messages]
 
 
 def added(result: Added, lang: Lang) -> Html:

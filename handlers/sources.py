@@ -164,7 +164,8 @@ async def source_add(
 async def list_sources(message: Message, db: Database, settings: Settings, lang: Lang) -> None:
     """/sources: every source with its mode, state, last check and items taken."""
     sources = await stored.listed(db)
-    await message.answer(source_views.sources_list(sources, settings.zone, lang))
+    for part in source_views.sources_list(sources, settings.zone, lang):
+        await message.answer(part)
 
 
 async def source_check(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 
 from bot.sources.jobs import SourceJobs
 from storage import releases
+from storage import sources as stored
 from storage.releases import Release
 from tests.emulator import Emulator
 from tests.emulator.state import StoredMessage
@@ -91,3 +94,11 @@ async def wait_controls(pressroom: Pressroom, *chats: int, count: int = 1) -> No
         )
 
     await pressroom.emulator.wait_for(arrived, 15)
+
+
+async def step_done(pressroom: Pressroom, release_id: int) -> None:
+    """Until the draft's pending step (preview or publish) is done (15 s at most)."""
+    deadline = time.monotonic() + 15
+    while await stored.pending_action(pressroom.db, release_id) is not None:
+        assert time.monotonic() < deadline, f"release {release_id} still has a pending step"
+        await asyncio.sleep(0.05)

@@ -128,7 +128,10 @@ async def test_review_mode_from_add_to_publish_with_two_staff(
     assert not pressroom.current(mine).buttons
     data = ReleaseButton(action=ReleaseAction.PUBLISH, release_id=release.id).pack()
     late = await pressroom.press_data(STAFF_ID, mine, data, forge=True)
-    assert late.text == f"Release #{release.id} is already sending; nothing changed."
+    # Sending or, with one reader, maybe sent already.
+    assert late.text is not None
+    assert late.text.startswith(f"Release #{release.id} is already ")
+    assert late.text.endswith("; nothing changed.")
 
     listed = await pressroom.say(STAFF_ID, "/sources")
     assert "items taken: 1" in listed.content and "last new item: never" not in listed.content

@@ -25,6 +25,7 @@ from tests.sources_kit import (
     latest,
     newsroom,
     publish_new,
+    step_done,
     wait_controls,
 )
 
@@ -70,6 +71,9 @@ async def test_post_link_says_why_a_page_gave_no_release(
 async def test_a_failing_source_is_told_once_and_its_recovery_once(
     pressroom: Pressroom, site: Site
 ) -> None:
+    # Anna reads Russian: she has written to the bot, so it knows her language.
+    pressroom.user(OTHER_STAFF, language="ru", name="Anna")
+    await pressroom.say(OTHER_STAFF, "/start")
     added = await pressroom.say(STAFF_ID, f"/source_add {site.url('/flaky.xml')}")
     assert added.content.startswith("Source #1 · Atom News · 2 items now.")
     site.failing = True
@@ -78,26 +82,25 @@ async def test_a_failing_source_is_told_once_and_its_recovery_once(
         replies = 2 if attempt == 3 else 1
         answer = await pressroom.say(STAFF_ID, "/source_check 1", replies=replies)
         assert answer.content == "Source #1 · Atom News: feed unreachable: HTTP 500"
-    notices = [
-        m.content
-        for chat in STAFF
-        for m in pressroom.emulator.messages(chat)
-        if "is failing" in m.content
-    ]
-    assert len(notices) == 2
-    assert notices[0].startswith("⚠️ Source #1 · Atom News is failing: 3 polls in a row since ")
-    assert notices[0].endswith(
+    [english] = [m.content for m in pressroom.emulator.messages(STAFF_ID) if "⚠️" in m.content]
+    [russian] = [m.content for m in pressroom.emulator.messages(OTHER_STAFF) if "⚠️" in m.content]
+    assert english.startswith("⚠️ Source #1 · Atom News is failing: 3 polls in a row since ")
+    assert english.endswith(
         "Last error: HTTP 500\nThe bot keeps trying, less often, and will say when it works again."
     )
+    assert russian.startswith("⚠️ Источник #1 · Atom News не отвечает: 3 проверки подряд с ")
     listed = await pressroom.say(STAFF_ID, "/sources")
     assert "#1 · Atom News · review · failing since " in listed.content
     assert ": HTTP 500" in listed.content
     site.failing = False
     answer = await pressroom.say(STAFF_ID, "/source_check 1", replies=2)
     assert answer.content == "Source #1 · Atom News: nothing new"
+    assert pressroom.emulator.last_message(STAFF_ID).content == answer.content
     assert pressroom.emulator.last_message(OTHER_STAFF).content == (
-        "✅ Source #1 · Atom News works again."
+        "✅ Источник #1 · Atom News снова работает."
     )
+    recovered = [m.content for m in pressroom.emulator.messages(STAFF_ID) if "✅" in m.content]
+    assert recovered == ["✅ Source #1 · Atom News works again."]
     assert " · review · ok" in (await pressroom.say(STAFF_ID, "/sources")).content
 
 
@@ -179,7 +182,7 @@ async def test_previews_lost_to_5xx_are_sent_after_a_restart(
     pressroom.emulator.fail_rate = 0.0
     await pressroom.restart()
     await wait_controls(pressroom, *STAFF)
-    assert await stored.pending_action(pressroom.db, release.id) is None
+    await step_done(pressroom, release.id)
     # The item was taken once: polling again finds nothing, and nobody gets a second preview.
     assert (await jobs(pressroom).check(1)).new == 0
     await pressroom.restart()
@@ -213,9 +216,25 @@ async def test_a_stop_between_taking_an_auto_item_and_publishing_it(
     await pressroom.restart()
     copy = (await pressroom.emulator.wait_for_messages(reader, 2))[-1]
     assert "Release kazan-plant" in copy.content
-    assert await stored.pending_releases(pressroom.db) == []
+    await step_done(pressroom, (await latest(pressroom)).id)
     await pressroom.restart()
     assert (await jobs(pressroom).check(1)).new == 0
     await asyncio.sleep(0.3)
     assert len(pressroom.emulator.messages(reader)) == 2
     assert len(await releases.recent(pressroom.db, 10)) == 1
+
+
+async def test_an_image_telegram_cannot_fetch_is_left_out(
+    pressroom: Pressroom, site: Site
+) -> None:
+    pressroom.emulator.unfetchable_urls.add(site.url("/images/kazan-plant.jpg"))
+    url = site.url("/articles/kazan-plant")
+    got = await pressroom.new_messages(
+        STAFF_ID, pressroom.emulator.send_text(STAFF_ID, f"/post {url}"), 2
+    )
+    view, controls = got[-2], got[-1]
+    release = await latest(pressroom)
+    assert release.photo_file_id is None and not view.photo
+    assert view.spans("bold") == ["Volga Motors opens a plant in Kazan"]
+    assert controls.buttons[0]["text"] == "Publish now"
+    assert pressroom.emulator.status_counts[400] == 1
