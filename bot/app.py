@@ -24,6 +24,9 @@ from bot.middleware import ReaderMiddleware
 from bot.pacing import connection_limit
 from bot.pastes import PASTE_WINDOW, PasteWindows
 from bot.serving import UpdatesInFlight, serve_webhook
+from bot.source_intake import SourceIntake
+from bot.sources.jobs import SourceJobs
+from bot.sources.poller import Poller, SourcesConfig
 from bot.telemetry import UpdateTimer
 from bot.throttle import Throttle
 from bot.turns import UserTurns
@@ -128,6 +131,18 @@ async def _start(
     )
     dispatcher["digest_job"] = digest_job
     digest_job.start()
+    intake = dispatcher["source_intake"] = SourceIntake(
+        bot, dispatcher["db"], settings, dispatcher["workers"], dispatcher["delivery"]
+    )
+    poller = dispatcher["poller"] = Poller(
+        dispatcher["db"],
+        SourcesConfig.from_settings(settings),
+        on_item=intake.on_item,
+        on_notice=intake.on_notice,
+    )
+    dispatcher["source_jobs"] = SourceJobs(dispatcher["db"], poller)
+    await dispatcher["source_jobs"].start()
+    intake.start()
     await operations.start(dispatcher["db"])
     await publish_commands(bot, settings)
     if not settings.use_webhook:
@@ -151,6 +166,14 @@ async def on_shutdown(
     digest_job: digests.DigestJob | None = dispatcher.workflow_data.pop("digest_job", None)
     if digest_job is not None:
         await digest_job.stop()
+    # Polls in progress publish and preview through the engine and the workers: stop them first.
+    source_jobs: SourceJobs | None = dispatcher.workflow_data.pop("source_jobs", None)
+    if source_jobs is not None:
+        await source_jobs.stop()
+    dispatcher.workflow_data.pop("poller", None)
+    intake: SourceIntake | None = dispatcher.workflow_data.pop("source_intake", None)
+    if intake is not None:
+        await intake.stop()
     workers: Workers | None = dispatcher.workflow_data.pop("workers", None)
     if workers is not None:
         workers.close()

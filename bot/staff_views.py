@@ -73,7 +73,13 @@ def release_controls(release: Release, audience: int, lang: Lang, zone: ZoneInfo
         _staff_button(texts.BUTTON_PUBLISH, ReleaseAction.PUBLISH, release.id, lang)
         + _staff_button(texts.BUTTON_SCHEDULE, ReleaseAction.SCHEDULE, release.id, lang),
         _staff_button(texts.BUTTON_EDIT_SUMMARY, ReleaseAction.SUMMARY, release.id, lang),
-        _staff_button(texts.BUTTON_CANCEL, ReleaseAction.CANCEL, release.id, lang),
+        # A draft from a source was asked for by no one: it is discarded, not cancelled.
+        _staff_button(
+            texts.BUTTON_CANCEL if release.source_id is None else texts.BUTTON_DISCARD,
+            ReleaseAction.CANCEL,
+            release.id,
+            lang,
+        ),
     ]
     return Rendered(text, InlineKeyboardMarkup(inline_keyboard=rows))
 

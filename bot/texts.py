@@ -22,6 +22,13 @@ STAFF_COMMANDS: tuple[tuple[str, Text], ...] = (
     ("edit", Text(ru="Изменить релиз N", en="Edit release N")),
     ("retract", Text(ru="Отозвать релиз N", en="Retract release N")),
     ("subscribers", Text(ru="Подписчики по статусам", en="Subscribers by status")),
+    ("sources", Text(ru="Источники: ленты сайтов", en="Sources: the sites' feeds")),
+    ("source_add", Text(ru="Добавить ленту сайта", en="Add a site's feed")),
+    ("source_check", Text(ru="Проверить источник N сейчас", en="Check source N now")),
+    ("source_mode", Text(ru="Источник N: review или auto", en="Source N: review or auto")),
+    ("source_pause", Text(ru="Приостановить источник N", en="Pause source N")),
+    ("source_resume", Text(ru="Возобновить источник N", en="Resume source N")),
+    ("source_remove", Text(ru="Удалить источник N", en="Remove source N")),
     ("digest_preview", Text(ru="Как выглядит дайджест", en="Preview the digest")),
     ("digest_send", Text(ru="Разослать дайджесты сейчас", en="Send due digests now")),
     ("status", Text(ru="Состояние бота", en="Bot status")),
@@ -125,23 +132,31 @@ STALE_BUTTON = Text(
 ADMIN = Text(
     ru=(
         "<b>Команды редакции</b>\n"
-        "/post — новый релиз (или /post Заголовок⏎текст⏎ссылка)\n"
+        "/post — новый релиз (или /post Заголовок⏎текст⏎ссылка, или /post ссылка)\n"
         "/releases — последние релизы\n/release N — релиз: доставка и оценки\n"
         "/edit N — изменить заголовок, краткое содержание или ссылку\n"
         "/retract N — отозвать релиз\n/subscribers — подписчики\n"
         "/digest_preview — дайджест, как его видит читатель\n"
         "/digest_send — разослать дайджесты сейчас\n"
+        "/sources — источники: ленты сайтов и их состояние\n"
+        "/source_add ссылка — добавить ленту сайта\n/source_check N — проверить сейчас\n"
+        "/source_mode N review|auto — на проверку или сразу читателям\n"
+        "/source_pause N, /source_resume N, /source_remove N\n"
         "/status — состояние бота: очередь, дайджесты, резервные копии, ошибки\n"
         "/cancel — выйти из диалога"
     ),
     en=(
         "<b>Staff commands</b>\n"
-        "/post — a new release (or /post Title⏎text⏎link)\n"
+        "/post — a new release (or /post Title⏎text⏎link, or /post link)\n"
         "/releases — recent releases\n/release N — one release: delivery and ratings\n"
         "/edit N — change the title, summary or link\n"
         "/retract N — retract a release\n/subscribers — subscribers\n"
         "/digest_preview — the digest as a reader sees it\n"
         "/digest_send — send the due digests now\n"
+        "/sources — sources: the sites' feeds and their state\n"
+        "/source_add link — add a site's feed\n/source_check N — check it now\n"
+        "/source_mode N review|auto — to staff for review, or straight to readers\n"
+        "/source_pause N, /source_resume N, /source_remove N\n"
         "/status — the bot's state: backlog, digests, backups, errors\n"
         "/cancel — leave a dialog"
     ),
@@ -288,6 +303,7 @@ BUTTON_PUBLISH = Text(ru="Опубликовать сейчас", en="Publish no
 BUTTON_SCHEDULE = Text(ru="Запланировать", en="Schedule")
 BUTTON_EDIT_SUMMARY = Text(ru="Изменить краткое содержание", en="Edit summary")
 BUTTON_CANCEL = Text(ru="Отменить", en="Cancel")
+BUTTON_DISCARD = Text(ru="Отклонить", en="Discard")
 PUBLISHING = Text(
     ru="Релиз #{id} отправляется подписчикам: {count}.",
     en="Release #{id} is going out to {count} readers.",

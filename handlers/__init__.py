@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import digests, fallback, publishing, ratings, reader, releases, settings, staff
+from handlers import (
+    digests,
+    fallback,
+    publishing,
+    ratings,
+    reader,
+    releases,
+    settings,
+    sources,
+    staff,
+)
 
 
 def routers() -> list[Router]:
@@ -15,6 +25,7 @@ def routers() -> list[Router]:
         digests.build(),
         ratings.build(),
         # Releases before publishing: the latter's catch-all answers both one's dialog steps.
-        staff.build(releases.build(), publishing.build(), digests.build_staff()),
+        # Sources before publishing: a lone link after /post or in its body step is theirs.
+        staff.build(releases.build(), sources.build(), publishing.build(), digests.build_staff()),
         fallback.build(),
     ]

@@ -23,7 +23,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import posting, render, staff_views, texts
+from bot import posting, render, review, staff_views, texts
 from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
 from bot.html import Html
@@ -346,6 +346,7 @@ async def publish(
     state: FSMContext,
     bot: Bot,
     db: Database,
+    settings: Settings,
     delivery: DeliveryEngine,
     lang: Lang,
 ) -> None:
@@ -367,6 +368,9 @@ async def publish(
     await replace_controls(
         bot, pressed_on(query), texts.PUBLISHING(lang, id=release.id, count=count)
     )
+    # A draft previewed to every staff member: the others' previews say who published it.
+    outcome = review.SETTLED["publish"]
+    await review.settle(bot, db, settings, release.id, by=query.from_user, outcome=outcome)
     await query.answer()
 
 
@@ -401,6 +405,7 @@ async def discard(
     state: FSMContext,
     bot: Bot,
     db: Database,
+    settings: Settings,
     lang: Lang,
 ) -> None:
     """Cancel: drop the draft (or the scheduled release) unsent."""
@@ -416,6 +421,8 @@ async def discard(
         return
     await leave_dialog_about(state, release.id)
     await replace_controls(bot, pressed_on(query), texts.DISCARDED(lang, id=release.id))
+    outcome = review.SETTLED["discard"]
+    await review.settle(bot, db, settings, release.id, by=query.from_user, outcome=outcome)
     await query.answer()
 
 
@@ -445,6 +452,9 @@ async def got_when(
         await message.answer(await gone_or_moved_on(db, data["release_id"], lang))
         return
     delivery.wake()
+    if message.from_user is not None:
+        outcome = review.SETTLED["schedule"]
+        await review.settle(bot, db, settings, release.id, by=message.from_user, outcome=outcome)
     if data.get("control") is not None:
         audience = (await subscribers.counts(db)).instant
         controls = staff_views.release_controls(release, audience, lang, zone)

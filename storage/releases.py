@@ -52,6 +52,7 @@ class Release:
     vote_sum: int
     report_chat_id: int | None
     report_message_id: int | None
+    source_id: int | None = None
 
     @property
     def average(self) -> float | None:
@@ -62,7 +63,7 @@ class Release:
 _COLUMNS = (
     "id, title, body, summary, summary_edited, link, photo_file_id, language, status, "
     "author_id, created_at, scheduled_at, published_at, retracted_at, revision, vote_count, "
-    "vote_sum, report_chat_id, report_message_id"
+    "vote_sum, report_chat_id, report_message_id, source_id"
 )
 
 
@@ -87,6 +88,7 @@ def _release(row: aiosqlite.Row) -> Release:
         vote_sum=row["vote_sum"],
         report_chat_id=row["report_chat_id"],
         report_message_id=row["report_message_id"],
+        source_id=row["source_id"],
     )
 
 
@@ -202,6 +204,11 @@ async def discard(db: Database, release_id: int) -> bool:
         (release_id, release_id),
     )
     return changed > 0
+
+
+async def set_photo(db: Database, release_id: int, photo: str | None) -> None:
+    """Replace a release's photo: the file id Telegram gave for a web address, or none."""
+    await db.write("UPDATE releases SET photo_file_id = ? WHERE id = ?", (photo, release_id))
 
 
 async def recent(db: Database, limit: int = 10) -> list[Release]:

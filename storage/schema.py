@@ -147,10 +147,23 @@ CREATE INDEX releases_canonical_link ON releases (canonical_link)
     WHERE canonical_link IS NOT NULL;
 """
 
+V6_SOURCE_DRAFTS = """
+ALTER TABLE releases ADD COLUMN pending_action TEXT
+    CHECK (pending_action IN ('preview', 'publish'));
+CREATE INDEX releases_pending ON releases (pending_action) WHERE pending_action IS NOT NULL;
+CREATE TABLE release_previews (
+    release_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    message_id INTEGER,
+    PRIMARY KEY (release_id, chat_id)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_SUBSCRIBERS,
     V2_RELEASES_VOTES_DELIVERIES,
     V3_DIGESTS,
     V4_DIALOGS,
     V5_SOURCES,
+    V6_SOURCE_DRAFTS,
 )

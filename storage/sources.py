@@ -1,9 +1,11 @@
 """Sources: feeds the bot polls, every item key each one has shown, and where releases came from.
 
 A source's seen keys are all kept, never a sliding window: an item that drops out of a feed and
-comes back later is still known. `remember` is the one place that decides what is new, by an
-`INSERT OR IGNORE` on the `(source_id, key)` primary key, so two polls of the same source can
-never both take the same item.
+comes back later is still known. A key is stored by the `(source_id, key)` primary key, so two
+polls of the same source can never both take the same item. `take_item` stores a key in the
+same transaction as the draft made from it, with what is still to be done for that draft
+(`pending_action`: preview it to staff, or publish it), so a crash either leaves the item unseen
+(taken again at the next poll) or leaves a draft whose pending step runs again at start-up.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from storage.releases import valid_id
 
 Mode = Literal["review", "auto"]
 MODES: tuple[Mode, ...] = ("review", "auto")
+Pending = Literal["preview", "publish"]
 # Keys looked up per statement: well under SQLite's limit of bound parameters.
 _CHUNK = 500
 
@@ -106,6 +109,149 @@ async def add(
     return _source(row)
 
 
+@dataclass(frozen=True, slots=True)
+class DraftFields:
+    """What a new draft is made of (a feed item's or a fetched page's)."""
+
+    title: str
+    body: str
+    summary: str
+    link: str | None
+    photo: str | None
+    language: str
+    author_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRelease:
+    """A draft made from a source item whose preview or publication is still to be done."""
+
+    release_id: int
+    action: Pending
+
+
+async def _insert_release(
+    connection: aiosqlite.Connection,
+    draft: DraftFields,
+    *,
+    now: float,
+    canonical_link: str | None,
+    source_id: int | None = None,
+    item_key: str | None = None,
+    pending: Pending | None = None,
+) -> int:
+    async with connection.execute(
+        "INSERT INTO releases (title, body, summary, link, photo_file_id, language, status, "
+        "author_id, created_at, source_id, item_key, canonical_link, pending_action) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?) RETURNING id",
+        (
+            draft.title,
+            draft.body,
+            draft.summary,
+            draft.link,
+            draft.photo,
+            draft.language,
+            draft.author_id,
+            now,
+            source_id,
+            item_key,
+            canonical_link,
+            pending,
+        ),
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def _release_for_link(connection: aiosqlite.Connection, canonical_link: str) -> int | None:
+    async with connection.execute(
+        "SELECT id FROM releases WHERE canonical_link = ? AND status != 'retracted' "
+        "ORDER BY id DESC LIMIT 1",
+        (canonical_link,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+async def take_item(
+    db: Database,
+    source_id: int,
+    key: str,
+    draft: DraftFields,
+    *,
+    canonical_link: str | None,
+    pending: Pending,
+    now: float,
+) -> int | None:
+    """Mark the item seen and save its draft in one transaction; return the draft's id.
+
+    None, with nothing saved but the key, when a release was already made from the same page
+    (`canonical_link`); None, with nothing saved, when the key was taken already or the source
+    is gone.
+    """
+    async with db.transaction() as connection:
+        async with connection.execute(
+            "INSERT OR IGNORE INTO source_items (source_id, key, seen_at) "
+            "SELECT id, ?, ? FROM sources WHERE id = ?",
+            (key, now, source_id),
+        ) as cursor:
+            if cursor.rowcount == 0:
+                return None
+        if canonical_link and await _release_for_link(connection, canonical_link) is not None:
+            return None
+        release_id = await _insert_release(
+            connection,
+            draft,
+            now=now,
+            canonical_link=canonical_link,
+            source_id=source_id,
+            item_key=key,
+            pending=pending,
+        )
+        await connection.execute(
+            "UPDATE source_items SET release_id = ? WHERE source_id = ? AND key = ?",
+            (release_id, source_id, key),
+        )
+        await connection.execute(
+            "UPDATE sources SET items_taken = items_taken + 1 WHERE id = ?", (source_id,)
+        )
+    return release_id
+
+
+async def create_linked_draft(
+    db: Database, draft: DraftFields, *, canonical_link: str, now: float
+) -> tuple[int | None, int | None]:
+    """Save a draft made from the page at `canonical_link` (`/post <link>`): (its id, None), or
+    (None, the release already made from that page), decided in one transaction."""
+    async with db.transaction() as connection:
+        existing = await _release_for_link(connection, canonical_link)
+        if existing is not None:
+            return None, existing
+        return await _insert_release(
+            connection, draft, now=now, canonical_link=canonical_link
+        ), None
+
+
+async def pending_releases(db: Database) -> list[PendingRelease]:
+    """Drafts from source items whose preview or publication is not done yet, oldest first."""
+    rows = await db.fetchall(
+        "SELECT id, pending_action FROM releases WHERE pending_action IS NOT NULL ORDER BY id"
+    )
+    return [PendingRelease(int(row["id"]), row["pending_action"]) for row in rows]
+
+
+async def pending_action(db: Database, release_id: int) -> Pending | None:
+    """What is still to be done for this draft, if anything."""
+    row = await db.fetchone("SELECT pending_action FROM releases WHERE id = ?", (release_id,))
+    return None if row is None else row["pending_action"]
+
+
+async def set_pending(db: Database, release_id: int, action: Pending | None) -> None:
+    """Record the step still to be done for a draft (None: nothing more)."""
+    await db.write("UPDATE releases SET pending_action = ? WHERE id = ?", (action, release_id))
+
+
 async def get(db: Database, source_id: int) -> Source | None:
     """The source with this number, or None."""
     if not valid_id(source_id):
@@ -184,6 +330,23 @@ async def remember(db: Database, source_id: int, keys: Iterable[str], now: float
             ((source_id, key, now) for key in new),
         )
     return new
+
+
+async def unseen(db: Database, source_id: int, keys: Iterable[str]) -> list[str]:
+    """Those of `keys` the source never showed, in the given order (none if it is gone)."""
+    wanted = list(dict.fromkeys(keys))
+    if await db.fetchone("SELECT 1 FROM sources WHERE id = ?", (source_id,)) is None:
+        return []
+    known: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT key FROM source_items WHERE source_id = ? AND key IN ({marks})",
+            (source_id, *chunk),
+        )
+        known.update(row[0] for row in rows)
+    return [key for key in wanted if key not in known]
 
 
 async def seen_count(db: Database, source_id: int) -> int:

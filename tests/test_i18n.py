@@ -6,13 +6,22 @@ import re
 
 import pytest
 
-from bot import texts
+from bot import source_texts, texts
 from bot.html import Html
 from bot.i18n import Text, pick_language
 
-ALL_TEXTS = {name: value for name, value in vars(texts).items() if isinstance(value, Text)} | {
-    f"command /{command}": text for command, text in texts.READER_COMMANDS + texts.STAFF_COMMANDS
-}
+ALL_TEXTS = (
+    {name: value for name, value in vars(texts).items() if isinstance(value, Text)}
+    | {
+        f"source_texts.{name}": value
+        for name, value in vars(source_texts).items()
+        if isinstance(value, Text)
+    }
+    | {
+        f"command /{command}": text
+        for command, text in texts.READER_COMMANDS + texts.STAFF_COMMANDS
+    }
+)
 TAG = re.compile(r"</?[a-z-]+")
 
 

@@ -35,18 +35,24 @@ class Staff:
         if self.fail_on is not None and item.title == self.fail_on:
             raise RuntimeError("the summary broke")
         self.items.append(item)
-        draft = await releases.create_draft(
-            self.db,
+        draft = stored.DraftFields(
             title=item.title,
             body=item.text,
             summary="",
             link=item.link,
-            photo_file_id=None,
+            photo=None,
             language="en",
             author_id=0,
+        )
+        return await stored.take_item(
+            self.db,
+            item.source.id,
+            item.key,
+            draft,
+            canonical_link=item.canonical_link,
+            pending="preview",
             now=time.time(),
         )
-        return draft.id
 
     async def on_notice(self, notice: SourceNotice) -> None:
         self.notices.append(notice)
@@ -358,7 +364,7 @@ async def test_an_item_that_fails_is_told_and_the_others_go_on(
     assert [(n.kind, n.detail) for n in staff.notices] == [
         ("item_failed", "Release 2: the summary broke")
     ]
-    # Handed over at most once: the failed item is not tried again.
+    # Told once and marked seen: the failed item is not tried (nor reported) again.
     staff.fail_on = None
     site.feeds["a"] = _entries("1", "2", "3")
     assert (await poller.poll(source.id)).new == 1
@@ -434,3 +440,32 @@ async def test_a_scheduled_job_runs_on_time(site: Site, staff: Staff, db: Databa
         assert [item.key for item in staff.items] == ["id:1"]
     finally:
         await jobs.stop()
+
+
+async def test_a_poll_stopped_before_its_draft_is_stored_takes_the_item_next_time(
+    site: Site, staff: Staff, db: Database
+) -> None:
+    site.feeds["a"] = []
+    handing_over = asyncio.Event()
+
+    async def stopped_midway(item: NewItem) -> int | None:
+        handing_over.set()
+        await asyncio.Event().wait()
+        return None
+
+    first = Poller(db, CONFIG, on_item=stopped_midway, on_notice=staff.on_notice)
+    source = (await first.add_source(site.url("/feeds/a.xml"))).source
+    site.feeds["a"] = _entries("1")
+    poll = asyncio.create_task(first.poll(source.id))
+    await asyncio.wait_for(handing_over.wait(), 5)
+    poll.cancel()
+    await asyncio.gather(poll, return_exceptions=True)
+    await first.close()
+    assert await stored.unseen(db, source.id, ["id:1"]) == ["id:1"]
+    second = staff.poller()
+    try:
+        assert (await second.poll(source.id)).new == 1
+        assert (await second.poll(source.id)).new == 0
+    finally:
+        await second.close()
+    assert [item.key for item in staff.items] == ["id:1"]

@@ -61,12 +61,17 @@ class SourceJobs:
                 source.id, policy.first_poll(now, source_id=source.id, interval=interval, due=due)
             )
 
-    async def stop(self) -> None:
-        """Stop the scheduler, wait for polls in progress, close the HTTP session."""
+    async def stop(self, *, grace: float = 10.0) -> None:
+        """Stop the scheduler, let polls in progress finish (cancelling any still running after
+        `grace` seconds: an item is stored with its draft or not at all), close the session."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.scheduler = None
-        await asyncio.gather(*self._runs, return_exceptions=True)
+        if self._runs:
+            _, late = await asyncio.wait(set(self._runs), timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         await self.poller.close()
 
     async def add(self, url: str, *, added_by: int | None = None) -> Added:

@@ -7,9 +7,12 @@ an item that could not be made a release). Whatever a source sends, a poll ends 
 `PollResult` and a stored state; other sources never wait on it beyond the bounded number of
 fetches at once.
 
-An item is handed over at most once: its key is stored as seen before `on_item` runs, so a
-crash in between loses that item rather than publishing it twice (staff would see it in the
-feed; readers would not forgive a double broadcast in auto mode).
+Nothing is dropped and nothing is taken twice: a new item's key is not stored before
+`on_item` runs; `on_item` stores it in the same transaction as the draft it makes
+(`storage.sources.take_item`, which also refuses a key another poll took meanwhile). A crash
+before that commit leaves the item unseen, taken at the next poll; after it, the draft's pending
+step (preview or publish) runs again at start-up. An item `on_item` fails on is marked seen and
+staff are told, so one broken item is reported once, not at every poll.
 """
 
 from __future__ import annotations
@@ -125,6 +128,8 @@ class CannotFetch(Exception):
     """A page could not be fetched or read; the message says why, for staff."""
 
 
+# Makes the item a draft, storing its key in the same transaction (`stored.take_item`), and
+# returns the draft's id; None when the key was taken already.
 ItemHandler = Callable[[NewItem], Awaitable[int | None]]
 NoticeHandler = Callable[[SourceNotice], Awaitable[None]]
 
@@ -300,8 +305,7 @@ class Poller:
         return await self._finish(source, result, feed, error, new, duplicates)
 
     async def _take_new(self, source: Source, feed: Feed) -> tuple[int, int]:
-        now = self._clock().timestamp()
-        fresh = set(await stored.remember(self._db, source.id, [i.key for i in feed.items], now))
+        fresh = set(await stored.unseen(self._db, source.id, [i.key for i in feed.items]))
         # Feeds list the newest first; releases should appear in the order they were published.
         items = [item for item in reversed(feed.items) if item.key in fresh]
         taken, duplicates = 0, 0
@@ -311,24 +315,26 @@ class Poller:
                 if new_item.canonical_link and await stored.release_for_link(
                     self._db, new_item.canonical_link
                 ):
+                    await self._seen(source, item)
                     duplicates += 1
                     continue
                 release_id = await self._on_item(new_item)
-                if release_id is not None:
-                    await stored.record_release(
-                        self._db,
-                        source.id,
-                        item.key,
-                        release_id,
-                        canonical_link=new_item.canonical_link,
-                    )
-                    taken += 1
             except Exception as error:
                 logger.exception("Item %s of source %s failed", item.key, source.id)
+                await self._seen(source, item)
                 await self._notify(
                     SourceNotice(source, "item_failed", f"{item.title or item.link}: {error}")
                 )
+                continue
+            if release_id is None:
+                # Taken by another poll, or found to be a page released already: seen either way.
+                await self._seen(source, item)
+            else:
+                taken += 1
         return taken, duplicates
+
+    async def _seen(self, source: Source, item: FeedItem) -> None:
+        await stored.remember(self._db, source.id, [item.key], self._clock().timestamp())
 
     async def _full_item(self, source: Source, item: FeedItem) -> NewItem:
         """The item with its article text: the feed's own, or the page's if that is a teaser."""

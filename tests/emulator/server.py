@@ -49,7 +49,8 @@ bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_
 and the connection closed: aiohttp raises ``ClientResponseError`` whose text holds the request
 URL, token included; recorded with status 0 and description ``"malformed"``),
 ``fault_methods`` (methods faults hit; default: all but getUpdates, getMe and webhook setup),
-``strict_html_entities`` (see ``tests.emulator.html``), ``log_requests``,
+``strict_html_entities`` (see ``tests.emulator.html``), ``log_requests``, ``unfetchable_urls``
+(photo addresses Telegram "cannot fetch": 400 "failed to get HTTP URL content"),
 ``webhook_retry_delay`` (pause before pushing an update again after the bot refused it).
 Sends, copies and forwards count against the flood limits; edits count against the global bucket.
 A request answered 429, 403, 5xx, malformed or left hanging creates no message.
@@ -222,6 +223,7 @@ class Emulator:
         self.fail_rate = 0.0
         self.hang_rate = 0.0
         self.fault_methods: set[str] | None = None
+        self.unfetchable_urls: set[str] = set()
         self.rng = random.Random(seed)
         self.clock_offset = 0.0
         self.webhook_retry_delay = 0.05
@@ -946,6 +948,8 @@ class Emulator:
         if isinstance(value, Upload):
             return self._photo_sizes(value.content)
         if isinstance(value, str) and value.startswith(("http://", "https://")):
+            if value in self.unfetchable_urls:
+                raise ApiError(400, "Bad Request: failed to get HTTP URL content")
             return self._photo_sizes(b"")
         if isinstance(value, str) and value in self.files:
             stored = self.files[value]
