@@ -21,7 +21,7 @@ from bot import source_texts as st
 from bot.config import Settings
 from bot.i18n import Lang, number
 from bot.sources.jobs import SourceJobs
-from bot.sources.poller import CannotAdd, CannotFetch, Poller
+from bot.sources.poller import CannotAdd, CannotFetch, Poller, PollResult
 from handlers.publishing import Publishing
 from storage import releases
 from storage import sources as stored
@@ -175,11 +175,14 @@ async def source_check(
     source = await _source_arg(message, command.args or "", "source_check", db, lang)
     if source is None:
         return
-    result = await source_jobs.check(source.id)
-    if result.missing:
-        await message.answer(st.NOT_FOUND(lang, id=source.id))
-        return
-    await message.answer(source_views.checked(source, result, lang))
+
+    async def report(result: PollResult) -> None:
+        if result.missing:
+            await message.answer(st.NOT_FOUND(lang, id=source.id))
+        else:
+            await message.answer(source_views.checked(source, result, lang))
+
+    source_jobs.check_then(source.id, report)
 
 
 async def source_mode(message: Message, command: CommandObject, db: Database, lang: Lang) -> None:

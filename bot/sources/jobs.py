@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -86,6 +86,20 @@ class SourceJobs:
         result = await self.poller.poll(source_id, even_paused=True)
         await self._reschedule(source_id)
         return result
+
+    def check_then(self, source_id: int, report: Callable[[PollResult], Awaitable[None]]) -> None:
+        """`/source_check` without holding the person's turn: poll in a task of ours (a feed may
+        hang up to FETCH_TIMEOUT, while the same person's next command must not wait), then
+        `report` what was found."""
+
+        async def check_and_report() -> PollResult:
+            result = await self.check(source_id)
+            await report(result)
+            return result
+
+        task = asyncio.create_task(check_and_report(), name=f"check-{job_id(source_id)}")
+        self._runs.add(task)
+        task.add_done_callback(self._done)
 
     async def pause(self, source_id: int) -> Source | None:
         """`/source_pause`: stop polling; None if there is no such source."""
