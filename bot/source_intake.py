@@ -117,8 +117,15 @@ class SourceIntake:
             pending="publish" if auto else "preview",
             now=time.time(),
         )
-        if release_id is not None:
+        if release_id is None:
+            return None
+        try:
             await self.carry_out(release_id)
+        except Exception:
+            # The draft is stored and its step still pending: `resume` tries it again.
+            logger.exception(
+                "Release %d from source %d: step left pending", release_id, item.source.id
+            )
         return release_id
 
     async def carry_out(self, release_id: int) -> None:

@@ -16,7 +16,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot import posting, review, source_views, staff_views
+from bot import posting, review, source_views, staff_views, texts
 from bot import source_texts as st
 from bot.config import Settings
 from bot.i18n import Lang, number
@@ -55,16 +55,16 @@ async def _release_from_page(
     """Fetch the page, make a draft of its article and preview it; a page already released
     (same canonical link, from a feed or an earlier /post) is named instead."""
     assert message.from_user is not None
-    shown = posting.fit(url, 200)
     try:
         article = await poller.fetch_article(url)
     except CannotFetch as failure:
+        shown = posting.fit(url, 200)
         await message.answer(st.LINK_FAILED(lang, url=shown, reason=str(failure)))
         return
-    known = await stored.release_for_link(db, article.canonical_link)
+    release_id, known = None, await stored.release_for_link(db, article.canonical_link)
     if known is None:
         name = posting.fit(posting.one_line(title or article.title), posting.TITLE_MAX)
-        name = name or posting.fit(posting.one_line(article.text), 100) or shown
+        name = name or posting.fit(posting.one_line(article.text), 100) or article.canonical_link
         text = await workers.draft_text(article.text, name)
         draft = DraftFields(
             title=name,
@@ -75,21 +75,22 @@ async def _release_from_page(
             language=text.language,
             author_id=message.from_user.id,
         )
+        # Checked again in the transaction: the same page may arrive by feed meanwhile.
         release_id, known = await stored.create_linked_draft(
             db, draft, canonical_link=article.canonical_link, now=time.time()
         )
-        if release_id is not None:
-            if text.cut:
-                limit, length = number(posting.BODY_LIMIT, lang), number(len(article.text), lang)
-                await message.answer(st.LINK_CUT(lang, limit=limit, length=length))
-            release = await releases.get(db, release_id)
-            assert release is not None
-            await review.preview(bot, db, settings, message.chat.id, release, lang)
-            return
-    assert known is not None
-    existing = await releases.get(db, known)
-    status = staff_views.status_name(existing, lang) if existing else ""
-    await message.answer(st.LINK_ALREADY(lang, id=known, status=status))
+        if release_id is not None and text.cut:
+            limit, length = number(posting.BODY_LIMIT, lang), number(len(article.text), lang)
+            await message.answer(st.LINK_CUT(lang, limit=limit, length=length))
+    release = await releases.get(db, release_id or known or 0)
+    if release is None:
+        # Made and dropped again by another staff member in the meantime.
+        await message.answer(texts.RELEASE_NOT_FOUND(lang, id=release_id or known or 0))
+    elif release_id is None:
+        status = staff_views.status_name(release, lang)
+        await message.answer(st.LINK_ALREADY(lang, id=release.id, status=status))
+    else:
+        await review.preview(bot, db, settings, message.chat.id, release, lang)
 
 
 async def post_link(

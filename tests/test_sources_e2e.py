@@ -274,6 +274,16 @@ def texts_mode_usage() -> str:
     )
 
 
+async def test_source_commands_are_unknown_to_readers(pressroom: Pressroom, site: Site) -> None:
+    [reader] = await readers(pressroom, 11)
+    for command in ("/sources", f"/source_add {site.url('/atom.xml')}", "/source_check 1"):
+        assert (await pressroom.say(reader, command)).content == texts.UNKNOWN_COMMAND.en
+    assert await stored.listed(pressroom.db) == []
+    answer = await pressroom.say(reader, f"/post {site.url('/articles/kazan-plant')}")
+    assert answer.content == texts.UNKNOWN_COMMAND.en
+    assert site.requests["/articles/kazan-plant"] == 0
+
+
 async def test_admin_lists_the_source_commands_in_both_languages(pressroom: Pressroom) -> None:
     english = (await pressroom.say(STAFF_ID, "/admin")).content
     pressroom.user(STAFF_ID, language="ru")
