@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import digests, fallback, publishing, ratings, reader, releases, settings, staff
+from handlers import (
+    digests,
+    failures,
+    fallback,
+    publishing,
+    ratings,
+    reader,
+    releases,
+    settings,
+    staff,
+)
 
 
 def routers() -> list[Router]:
@@ -17,4 +27,6 @@ def routers() -> list[Router]:
         # Releases before publishing: the latter's catch-all answers both one's dialog steps.
         staff.build(releases.build(), publishing.build(), digests.build_staff()),
         fallback.build(),
+        # Errors only: a write the database refused is answered, whichever handler it hit.
+        failures.build(),
     ]
