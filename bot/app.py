@@ -64,7 +64,7 @@ def build_dispatcher(
     dialogs = DialogStorage()
     updates = UpdatesInFlight()
     # Each person's updates one at a time, in order: the pieces of a paste stay in sequence.
-    turns = UserTurns()
+    turns = UserTurns(updates)
     dispatcher = Dispatcher(
         storage=dialogs,
         events_isolation=turns,

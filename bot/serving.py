@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Final
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
@@ -36,17 +38,27 @@ class UpdatesInFlight(BaseMiddleware):
     for them (aiogram runs each in its own task, in polling and webhook mode alike)."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: Counter[asyncio.Task[Any]] = Counter()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        with self.tracking():
+            return await handler(event, data)
+
+    @contextmanager
+    def tracking(self) -> Iterator[None]:
+        """Count the current task as an update being handled for the block (blocks may nest:
+        `bot.turns` counts an update from when it waits for its person's turn)."""
         task = asyncio.current_task()
         if task is None:
-            return await handler(event, data)
-        self._tasks.add(task)
+            yield
+            return
+        self._tasks[task] += 1
         try:
-            return await handler(event, data)
+            yield
         finally:
-            self._tasks.discard(task)
+            self._tasks[task] -= 1
+            if not self._tasks[task]:
+                del self._tasks[task]
 
     async def finish(self, timeout: float = UPDATE_GRACE) -> None:  # noqa: ASYNC109
         """Wait for the updates being handled; cancel those still running after `timeout`."""

@@ -607,6 +607,12 @@ DIGEST_ALL_RETRACTED = Text(
     ru="Релизы этого дайджеста отозваны редакцией.",
     en="The releases of this digest have been retracted.",
 )
+COULD_NOT_SAVE = Text(
+    ru="Не удалось сохранить: на сервере кончилось место или база данных недоступна для записи. "
+    "Ничего не изменилось, попробуйте ещё раз позже.",
+    en="Could not save: the server is out of disk space or its database cannot be written. "
+    "Nothing was changed; try again later.",
+)
 TOO_MANY_REQUESTS = Text(
     ru="Слишком много запросов, попробуйте ещё раз через мгновение.",
     en="Too many requests, try again in a moment.",

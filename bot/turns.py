@@ -13,8 +13,12 @@ import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
+
+if TYPE_CHECKING:
+    from bot.serving import UpdatesInFlight
 
 
 class _Turn:
@@ -38,13 +42,25 @@ _current: ContextVar[_Turn | None] = ContextVar("pressroom_turn", default=None)
 class UserTurns(BaseEventIsolation):
     """Per-key locks (a key is a user in a chat), dropped when nobody holds or waits for them."""
 
-    def __init__(self) -> None:
+    def __init__(self, updates: UpdatesInFlight | None = None) -> None:
         self._locks: dict[StorageKey, asyncio.Lock] = {}
         self._users: dict[StorageKey, int] = {}
+        # A stop waits for updates still waiting for their turn, not only the one holding it.
+        self._updates = updates
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
         """Wait for `key`'s turn and hold it for the block (or until `step_aside`)."""
+        if self._updates is None:
+            async with self._turn(key):
+                yield
+            return
+        with self._updates.tracking():
+            async with self._turn(key):
+                yield
+
+    @asynccontextmanager
+    async def _turn(self, key: StorageKey) -> AsyncGenerator[None, None]:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:

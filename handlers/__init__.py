@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     digests,
+    failures,
     fallback,
     publishing,
     ratings,
@@ -28,4 +29,6 @@ def routers() -> list[Router]:
         # Sources before publishing: a lone link after /post or in its body step is theirs.
         staff.build(releases.build(), sources.build(), publishing.build(), digests.build_staff()),
         fallback.build(),
+        # Errors only: a write the database refused is answered, whichever handler it hit.
+        failures.build(),
     ]

@@ -32,6 +32,7 @@ from bot.pastes import Close, PasteWindows
 from bot.posting import QuickPost
 from bot.sending import send_view, unchanged_ok
 from bot.when import WhenError, WhenProblem, parse_when
+from handlers.failures import answering_refusals
 from storage import releases, subscribers
 from storage.db import Database
 from storage.deliveries import NotPublishable
@@ -151,8 +152,11 @@ async def _draft(
     workers: Workers,
     post: QuickPost,
     photo: str | None,
+    state: FSMContext,
 ) -> None:
-    """Save the post as a draft and show its preview; the summary is made off the event loop."""
+    """Save the post as a draft, end the dialog that made it and show the preview; the summary
+    is made off the event loop. The dialog ends only once the draft is stored: a write the
+    database refuses leaves what was typed for another try."""
     assert message.from_user is not None
     text = await workers.draft_text(post.body, post.title)
     release = await releases.create_draft(
@@ -166,6 +170,7 @@ async def _draft(
         author_id=message.from_user.id,
         now=time.time(),
     )
+    await state.clear()
     if text.cut:
         await message.answer(
             texts.BODY_CUT(
@@ -236,11 +241,10 @@ def _quick_draft(
         if await state.get_state() != Publishing.quick.state:
             return  # /cancel or another /post came first
         data = await state.get_data()
-        await state.clear()
         quick = posting.parse_quick(posting.joined(data.get("pieces", [])))
-        await _draft(message, bot, db, settings, lang, workers, quick, data.get("photo"))
+        await _draft(message, bot, db, settings, lang, workers, quick, data.get("photo"), state)
 
-    return close
+    return answering_refusals(bot, message.chat.id, lang, close)
 
 
 async def got_title(message: Message, state: FSMContext, lang: Lang) -> None:
@@ -284,7 +288,7 @@ def _ask_link(chat_id: int, state: FSMContext, bot: Bot, lang: Lang) -> Close:
         await state.set_state(Publishing.link)
         await bot.send_message(chat_id, texts.POST_ASK_LINK(lang))
 
-    return close
+    return answering_refusals(bot, chat_id, lang, close)
 
 
 async def got_link(
@@ -302,9 +306,8 @@ async def got_link(
         await message.answer(texts.LINK_INVALID(lang))
         return
     data = await state.get_data()
-    await state.clear()
     quick = QuickPost(data["title"], data["body"], link)
-    await _draft(message, bot, db, settings, lang, workers, quick, data["photo"])
+    await _draft(message, bot, db, settings, lang, workers, quick, data["photo"], state)
 
 
 async def not_in_dialog_form(message: Message, state: FSMContext, lang: Lang) -> None:

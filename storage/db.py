@@ -86,7 +86,11 @@ class Database:
             try:
                 yield self._connection
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                # SQLite may have rolled back already: it does on "database or disk is full" and
+                # I/O errors, and a second ROLLBACK would hide the error with "cannot rollback -
+                # no transaction is active".
+                if self._connection.in_transaction:
+                    await self._connection.execute("ROLLBACK")
                 raise
             await self._connection.execute("COMMIT")
 

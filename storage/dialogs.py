@@ -2,8 +2,8 @@
 what was typed: the title given before a deploy is still there when the body arrives after it.
 
 Every update asks for its chat's state, so reads come from memory; each change is written
-through at once. Dialogs are few (one per staff member at most), so all of them are loaded
-when the database is attached.
+through at once, before memory changes: what memory holds was stored. Dialogs are few (one per
+staff member at most), so all of them are loaded when the database is attached.
 """
 
 from __future__ import annotations
@@ -41,28 +41,30 @@ class DialogStorage(BaseStorage):
                 self._data[row["key"]] = data
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        """Move the dialog to `state` (None ends it)."""
+        """Move the dialog to `state` (None ends it): stored first, then remembered, so a
+        failed write (a full disk) leaves the dialog where it was."""
         name = _key(key)
         value = state.state if isinstance(state, State) else state
+        await self._save(name, value, self._data.get(name))
         if value is None:
             self._states.pop(name, None)
         else:
             self._states[name] = value
-        await self._save(name)
 
     async def get_state(self, key: StorageKey) -> str | None:
         """The dialog's state, or None."""
         return self._states.get(_key(key))
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        """Replace the dialog's data; it must be JSON (strings, numbers, lists, dicts)."""
+        """Replace the dialog's data; it must be JSON (strings, numbers, lists, dicts). Stored
+        first, then remembered, like the state."""
         name = _key(key)
         copied = json.loads(json.dumps(dict(data)))
+        await self._save(name, self._states.get(name), copied)
         if copied:
             self._data[name] = copied
         else:
             self._data.pop(name, None)
-        await self._save(name)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         """A copy of the dialog's data."""
@@ -71,10 +73,9 @@ class DialogStorage(BaseStorage):
     async def close(self) -> None:
         """Nothing to close: the database belongs to the application."""
 
-    async def _save(self, name: str) -> None:
+    async def _save(self, name: str, state: str | None, data: dict[str, Any] | None) -> None:
         if self._db is None:
             raise RuntimeError("DialogStorage used before attach(db)")
-        state, data = self._states.get(name), self._data.get(name)
         if state is None and not data:
             await self._db.write("DELETE FROM dialogs WHERE key = ?", (name,))
             return

@@ -7,6 +7,7 @@ import asyncio
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.pastes import Close, PasteWindows
+from bot.serving import UpdatesInFlight
 from bot.turns import UserTurns, step_aside
 
 ANN = StorageKey(bot_id=1, chat_id=10, user_id=10)
@@ -88,3 +89,25 @@ async def test_open_windows_close_at_shutdown() -> None:
     windows.extend(ANN, close)
     await windows.finish()
     assert closed == ["ann"]
+
+
+async def test_a_stop_waits_for_updates_still_waiting_for_their_turn() -> None:
+    updates = UpdatesInFlight()
+    turns = UserTurns(updates)
+    go_on = asyncio.Event()
+    done: list[str] = []
+
+    async def update(name: str) -> None:
+        async with turns.lock(ANN):
+            await go_on.wait()
+            done.append(name)
+
+    tasks = [asyncio.create_task(update(name)) for name in ("first", "queued")]
+    await asyncio.sleep(0)
+    stopping = asyncio.create_task(updates.finish(timeout=5))
+    await asyncio.sleep(0.01)
+    assert not stopping.done()
+    go_on.set()
+    await stopping
+    assert done == ["first", "queued"]
+    await asyncio.gather(*tasks)
