@@ -45,6 +45,7 @@ class Storm:
     press_at: dict[str, float] = field(default_factory=dict)
     press_chat: dict[str, tuple[int, int]] = field(default_factory=dict)
     answered: dict[str, float] = field(default_factory=dict)
+    handed: dict[str, float] = field(default_factory=dict)
     answer_texts: list[str] = field(default_factory=list)
     latest_press: dict[tuple[int, int], float] = field(default_factory=dict)
     redrawn: list[float] = field(default_factory=list)
@@ -66,8 +67,16 @@ class Storm:
         if method == "answerCallbackQuery":
             self.answer_texts.append(str(params.get("text", "")))
             return
-        chat_id = params.get("chat_id")
-        if not isinstance(chat_id, int) or not 1 <= chat_id <= self.users:
+        if method == "getUpdates":
+            now = time.time()
+            for update in result:
+                query = update.get("callback_query")
+                if query is not None and query["id"] in self.press_at:
+                    self.handed.setdefault(query["id"], now - self.press_at[query["id"]])
+            return
+        # aiogram posts forms (every value a string), the delivery engine JSON.
+        chat_id = int(params.get("chat_id", 0))
+        if not 1 <= chat_id <= self.users:
             return
         if method == "editMessageReplyMarkup":
             pressed = self.latest_press.get((chat_id, int(params["message_id"])))
@@ -111,10 +120,12 @@ class Storm:
             "pressed": len(self.press_at),
             "answered": len(self.answered),
             "latencies": sorted(self.answered.values()),
+            "handed": sorted(self.handed.values()),
             "redraws": sorted(self.redrawn),
             "answer_texts": self.answer_texts,
             "arrivals": self.arrivals,
             "failures": self.failures[:5],
+            "cpu_seconds": time.process_time(),
         }
 
 

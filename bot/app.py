@@ -20,10 +20,13 @@ from bot import digests, ops, texts
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
+from bot.lane import PeopleLane, warm_up
 from bot.middleware import ReaderMiddleware
 from bot.pacing import connection_limit
+from bot.redraws import Redraws
 from bot.serving import UpdatesInFlight, serve_webhook
 from bot.telemetry import UpdateTimer
+from bot.voting import VoteWriter
 from bot.workers import Workers
 from storage.db import Database
 from storage.dialogs import DialogStorage
@@ -91,6 +94,7 @@ async def on_startup(
 async def _start(
     dispatcher: Dispatcher, bot: Bot, settings: Settings, dialogs: DialogStorage
 ) -> None:
+    warm_up()
     freeze_imports()
     operations = dispatcher["ops"] = ops.Operations(bot, settings)
     telemetry = dispatcher["telemetry"] = operations.telemetry
@@ -99,6 +103,13 @@ async def _start(
     dispatcher["workers"] = Workers()
     dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings, telemetry=telemetry)
     await dispatcher["delivery"].start()
+    # People before broadcasts: votes in group commits, replies and redraws in their own lane.
+    dispatcher["ballots"] = VoteWriter(dispatcher["db"])
+    dispatcher["ballots"].start()
+    dispatcher["lane"] = PeopleLane(in_use=dispatcher["delivery"].free_rate_in_use)
+    dispatcher["lane"].attach(bot)
+    dispatcher["redraws"] = Redraws(bot)
+    dispatcher["redraws"].start()
     digest_job = digests.DigestJob(
         dispatcher["db"],
         default_zone=settings.timezone,
@@ -120,6 +131,15 @@ async def on_shutdown(dispatcher: Dispatcher, updates: UpdatesInFlight) -> None:
     """Let the updates being handled finish, stop background work (sends in flight finish and
     are committed), close the database. Updates have stopped coming; the session closes after."""
     await updates.finish()
+    redraws: Redraws | None = dispatcher.workflow_data.pop("redraws", None)
+    if redraws is not None:
+        await redraws.stop()
+    lane: PeopleLane | None = dispatcher.workflow_data.pop("lane", None)
+    if lane is not None:
+        lane.detach()
+    ballots: VoteWriter | None = dispatcher.workflow_data.pop("ballots", None)
+    if ballots is not None:
+        await ballots.stop()
     operations: ops.Operations | None = dispatcher.workflow_data.pop("ops", None)
     if operations is not None:
         await operations.stop()
