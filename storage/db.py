@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +17,53 @@ from storage.schema import MIGRATIONS
 
 Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
+
+
+class WriteLock:
+    """The write lock, with a queue for urgent writers that goes before the rest: a reader's
+    vote waits for the transaction under way, not for every outbox batch queued behind it."""
+
+    def __init__(self) -> None:
+        self._locked = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._others: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, *, urgent: bool = False) -> None:
+        """Wait for the lock (urgent writers first, each queue in order)."""
+        if not self._locked:
+            self._locked = True
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._others
+        queue.append(future)
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                # Handed the lock just as the waiter was cancelled: pass it on.
+                self.release()
+            else:
+                queue.remove(future)
+            raise
+
+    def release(self) -> None:
+        """Hand the lock to the next waiter, or free it."""
+        for queue in (self._urgent, self._others):
+            while queue:
+                future = queue.popleft()
+                if not future.done():
+                    future.set_result(None)
+                    return
+        self._locked = False
+
+    @asynccontextmanager
+    async def held(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        """Hold the lock for the block."""
+        await self.acquire(urgent=urgent)
+        try:
+            yield
+        finally:
+            self.release()
 
 
 class Database:
@@ -32,7 +80,7 @@ class Database:
         self._connection = connection
         # One connection is shared by every task: without this lock, a statement from one task
         # would land inside another task's open transaction and share its fate on ROLLBACK.
-        self._write_lock = asyncio.Lock()
+        self._write_lock = WriteLock()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -55,7 +103,7 @@ class Database:
 
     async def close(self) -> None:
         """Close the connection; pending writes have finished by then."""
-        async with self._write_lock:
+        async with self._write_lock.held():
             await self._connection.close()
 
     async def version(self) -> int:
@@ -81,7 +129,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """`BEGIN IMMEDIATE` ... `COMMIT`, rolled back if the block raises."""
-        async with self._write_lock:
+        async with self._write_lock.held():
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
             except asyncio.CancelledError:
@@ -98,10 +146,11 @@ class Database:
                 raise
             await self._connection.execute("COMMIT")
 
-    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def run(self, work: Callable[[sqlite3.Connection], T], *, urgent: bool = False) -> T:
         """Run `work` in one transaction on the database thread, in one round trip: `work`
-        gets the connection, runs plain sqlite3 statements and returns what it found."""
-        async with self._write_lock:
+        gets the connection, runs plain sqlite3 statements and returns what it found.
+        `urgent` (a person waiting) goes before other writers queued for the lock."""
+        async with self._write_lock.held(urgent=urgent):
             return await self._on_thread(_in_transaction, work)
 
     async def _on_thread(self, function: Callable[..., T], *args: Any) -> T:

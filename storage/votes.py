@@ -62,7 +62,8 @@ async def cast_many(db: Database, casts: Sequence[Cast]) -> list[Tally | NotVota
     wanted = sorted({c.release_id for c in casts if valid_id(c.release_id)})
     if not wanted:
         return [NotVotable(c.release_id) for c in casts]
-    return await db.run(lambda connection: _cast_many(connection, wanted, casts))
+    # Urgent: a reader waits for the answer; outbox batches can wait one transaction more.
+    return await db.run(lambda connection: _cast_many(connection, wanted, casts), urgent=True)
 
 
 def _cast_many(

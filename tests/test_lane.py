@@ -4,6 +4,7 @@ No test here waits for real time, so a busy machine cannot fail them."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,9 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMes
 from aiogram.methods.base import TelegramMethod
 
 from bot.lane import MAX_FLOOD_WAITS, PeopleLane, Priority, lane_priority
+from storage.db import Database
+from tests.delivery_kit import add_readers, draft, running_engine, wait_status
+from tests.emulator import Emulator
 from tests.test_pacing import VirtualTime
 
 
@@ -147,3 +151,26 @@ async def test_paid_broadcast_sends_are_not_paced_by_the_free_budget() -> None:
     paid = SendMessage(chat_id=5, text="news", allow_paid_broadcast=True)
     await virtual.run(*(through(lane, telegram, paid, "reply") for _ in range(50)))
     assert virtual.now == 0.0 and len(telegram.calls) == 50
+
+
+async def test_the_engine_reports_its_share_of_the_free_budget_only_while_sending(
+    emulator: Emulator, db: Database, tmp_path: Path
+) -> None:
+    await add_readers(db, emulator, range(1, 31))
+    release = await draft(db)
+    async with running_engine(emulator, db, tmp_path, settings={"send_rate": 20}) as engine:
+        assert engine.free_rate_in_use() == 0.0
+        await engine.publish(release.id, report_chat_id=None)
+        # 30 readers at 20 a second: sending for more than a second.
+        await emulator.wait_for(lambda: engine.free_rate_in_use() > 0)
+        assert engine.free_rate_in_use() == 20.0
+        lane = PeopleLane(in_use=engine.free_rate_in_use)
+        assert lane.rate() == 8.0
+        await wait_status(db, release.id, "sent")
+        await emulator.wait_for(lambda: engine.free_rate_in_use() == 0.0)
+    paid = await draft(db, title="Paid")
+    settings = {"paid_broadcast": True}
+    async with running_engine(emulator, db, tmp_path, settings=settings) as engine:
+        await engine.publish(paid.id, report_chat_id=None)
+        assert engine.free_rate_in_use() == 0.0
+        await wait_status(db, paid.id, "sent")

@@ -12,7 +12,7 @@ import pytest
 
 from bot.voting import VoteWriter
 from storage import releases, votes
-from storage.db import Database
+from storage.db import Database, WriteLock
 from storage.releases import Release
 from storage.votes import Cast, NotVotable, Tally
 from tests.delivery_kit import add_readers, draft, running_engine, wait_status
@@ -112,3 +112,28 @@ async def test_votes_are_recorded_exactly_while_a_broadcast_commits_its_outcomes
     stored = await releases.get(db, voted.id)
     assert stored is not None and (stored.vote_count, stored.vote_sum) == (400, 2000)
     assert emulator.delivered_count() == 400
+
+
+async def test_urgent_writers_go_before_others_already_waiting() -> None:
+    lock = WriteLock()
+    order: list[str] = []
+
+    async def write(name: str, *, urgent: bool = False) -> None:
+        async with lock.held(urgent=urgent):
+            order.append(name)
+            await asyncio.sleep(0)
+
+    await lock.acquire()  # a transaction under way
+    waiting = [
+        asyncio.create_task(write("outbox 1")),
+        asyncio.create_task(write("outbox 2")),
+        asyncio.create_task(write("vote", urgent=True)),
+    ]
+    cancelled = asyncio.create_task(write("given up"))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    lock.release()
+    await asyncio.gather(*waiting)
+    assert order == ["vote", "outbox 1", "outbox 2"]
+    # Free again: the next writer takes it at once.
+    await asyncio.wait_for(write("later"), timeout=5)
