@@ -13,7 +13,8 @@ of them press a random star 0.2-2 s later (the emulator injects the press). Meas
   readers voting once each, and the stored count is P;
 - the redraws of star rows done by the end, and requests per second by method during the
   broadcast;
-- the bot process's CPU (share of one core over the run).
+- the CPU of the bot and of the emulator (share of one core over the broadcast; the
+  emulator's includes its start-up), and the bot's peak RSS.
 
 Every size runs twice, with the storm and without votes, so the two broadcast rates sit side by
 side. Prints a Markdown table and the machine it ran on.
@@ -243,8 +244,8 @@ def main() -> None:
         results.append(measure(n, 0.0))
     print(
         "| readers | votes | broadcast msg/s | answer p50 / p99 / max ms | presses answered "
-        "| totals exact | redraws done | requests/s during the broadcast | 429s | bot CPU "
-        "| bot peak RSS |"
+        "| totals exact | redraws done | requests/s during the broadcast | 429s "
+        "| bot CPU | emulator CPU | bot peak RSS |"
     )
     print("|---:|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|")
     for result in results:
