@@ -17,6 +17,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 
 import handlers
 from bot import digests, ops, texts
+from bot.answers import Answers
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
@@ -109,6 +110,7 @@ async def _start(
     dispatcher["lane"] = PeopleLane(in_use=dispatcher["delivery"].free_rate_in_use)
     dispatcher["lane"].attach(bot)
     dispatcher["redraws"] = Redraws(bot)
+    dispatcher["answers"] = Answers(bot)
     dispatcher["redraws"].start()
     digest_job = digests.DigestJob(
         dispatcher["db"],
@@ -134,6 +136,7 @@ async def on_shutdown(dispatcher: Dispatcher, updates: UpdatesInFlight) -> None:
     redraws: Redraws | None = dispatcher.workflow_data.pop("redraws", None)
     if redraws is not None:
         await redraws.stop()
+    dispatcher.workflow_data.pop("answers", None)
     lane: PeopleLane | None = dispatcher.workflow_data.pop("lane", None)
     if lane is not None:
         lane.detach()

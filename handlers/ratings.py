@@ -12,6 +12,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import render, texts
+from bot.answers import Answers
 from bot.callbacks import Rate, pressed_on
 from bot.i18n import Lang
 from bot.redraws import Redraws
@@ -27,6 +28,7 @@ async def rate(
     lang: Lang,
     ballots: VoteWriter,
     redraws: Redraws,
+    answers: Answers,
 ) -> None:
     """Record the press, answer with the totals, then mark the reader's choice on their copy."""
     release_id, stars = callback_data.release_id, callback_data.stars
@@ -41,7 +43,9 @@ async def rate(
     # Queued in the order the votes were stored, sent only once this press is answered.
     redraw = _mark_choice(query, release_id, stars, redraws)
     try:
-        await query.answer(render.rating_notice(tally.stars, tally.count, tally.average, lang))
+        await answers.notice(
+            query.id, render.rating_notice(tally.stars, tally.count, tally.average, lang)
+        )
     finally:
         redraws.release(redraw)
 
