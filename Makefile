@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.digest
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.sources
+	$(BIN)/python -m bench.storm
 
 spec: $(VENV)/.installed-test
 	$(BIN)/python -m tests.emulator.make_spec ../shared/botapi/api.json

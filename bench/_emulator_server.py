@@ -1,10 +1,16 @@
-"""The Bot API emulator in a process of its own, for `bench.broadcast`.
+"""The Bot API emulator in a process of its own, for `bench.broadcast` and `bench.storm`.
 
-`python -m bench._emulator_server --users N [--latency S] [--telegram-limits] [--no-checks]`
-prints one line `API <url> CONTROL <url>` once it serves, and runs until SIGTERM. The control
-server answers `GET /stats` with what readers 1..N received: totals, readers who got nothing,
-extra copies, and HTTP statuses. Its CPU and memory are not the sender's; it runs with the cyclic
-garbage collector off, as Telegram's own pauses are not what the benchmark measures.
+`python -m bench._emulator_server --users N [--latency S] [--telegram-limits] [--no-checks]
+[--press-share P]` prints one line `API <url> CONTROL <url>` once it serves, and runs until
+SIGTERM. The control server answers `GET /stats` with what readers 1..N received: totals, readers
+who got nothing, extra copies, and HTTP statuses. Its CPU and memory are not the sender's; it
+runs with the cyclic garbage collector off, as Telegram's own pauses are not what the benchmark
+measures.
+
+With `--press-share P` readers play a rating storm (`bench.storm`): a share P of them press a
+random star `--press-min` to `--press-max` seconds after their copy arrived, and `GET /storm`
+reports each press's answer latency (press to the bot's answerCallbackQuery arriving here), the
+redraws of the star row, the answers' texts and the requests by method with their times.
 """
 
 from __future__ import annotations
@@ -12,12 +18,115 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import random
 import signal
+import time
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
 from tests.emulator import Emulator
+
+
+@dataclass(slots=True)
+class Storm:
+    """Readers pressing stars as their copies land, and how fast the bot answers them."""
+
+    emulator: Emulator
+    users: int
+    share: float
+    earliest: float
+    latest: float
+    rng: random.Random
+    pressed: set[int] = field(default_factory=set)
+    scheduled: int = 0
+    press_at: dict[str, float] = field(default_factory=dict)
+    press_chat: dict[str, tuple[int, int]] = field(default_factory=dict)
+    answered: dict[str, float] = field(default_factory=dict)
+    handed: dict[str, float] = field(default_factory=dict)
+    answer_texts: list[str] = field(default_factory=list)
+    latest_press: dict[tuple[int, int], float] = field(default_factory=dict)
+    redrawn: list[float] = field(default_factory=list)
+    arrivals: dict[str, list[float]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def arrival(self, method: str, params: dict[str, Any]) -> None:
+        """A request reached the server: count it; an answer to a press ends its latency."""
+        now = time.time()
+        self.arrivals.setdefault(method, []).append(now)
+        if method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id", ""))
+            if query_id in self.press_at and query_id not in self.answered:
+                self.answered[query_id] = now - self.press_at[query_id]
+
+    def result(self, method: str, params: dict[str, Any], result: Any) -> None:
+        """A call succeeded: a reader's first copy may get a press; a redraw is timed."""
+        if method == "answerCallbackQuery":
+            self.answer_texts.append(str(params.get("text", "")))
+            return
+        if method == "getUpdates":
+            now = time.time()
+            for update in result:
+                query = update.get("callback_query")
+                if query is not None and query["id"] in self.press_at:
+                    self.handed.setdefault(query["id"], now - self.press_at[query["id"]])
+            return
+        # aiogram posts forms (every value a string), the delivery engine JSON.
+        chat_id = int(params.get("chat_id", 0))
+        if not 1 <= chat_id <= self.users:
+            return
+        if method == "editMessageReplyMarkup":
+            pressed = self.latest_press.get((chat_id, int(params["message_id"])))
+            if pressed is not None:
+                self.redrawn.append(time.time() - pressed)
+            return
+        if method != "sendMessage" or chat_id in self.pressed:
+            return
+        self.pressed.add(chat_id)
+        if self.rng.random() >= self.share:
+            return
+        message_id = int(result["message_id"])
+        delay = self.rng.uniform(self.earliest, self.latest)
+        stars = self.rng.randint(1, 5)
+        self.scheduled += 1
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, self._start_press, chat_id, message_id, stars)
+
+    def _start_press(self, chat_id: int, message_id: int, stars: int) -> None:
+        task = asyncio.create_task(self._press(chat_id, message_id, stars))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _press(self, chat_id: int, message_id: int, stars: int) -> None:
+        message = self.emulator.message(chat_id, message_id)
+        assert message is not None
+        data = str(message.buttons[stars - 1].get("callback_data", ""))
+        pressed = time.time()
+        try:
+            query_id = await self.emulator.press_button(chat_id, chat_id, message_id, data)
+        except AssertionError as error:
+            self.failures.append(str(error))
+            return
+        self.press_at[query_id] = pressed
+        self.latest_press[(chat_id, message_id)] = pressed
+
+    def report(self) -> dict[str, Any]:
+        """Everything `bench.storm` prints."""
+        return {
+            "scheduled": self.scheduled,
+            "pressed": len(self.press_at),
+            "answered": len(self.answered),
+            "latencies": sorted(self.answered.values()),
+            "handed": sorted(self.handed.values()),
+            "redraws": sorted(self.redrawn),
+            "answer_texts": self.answer_texts,
+            "arrivals": self.arrivals,
+            "failures": self.failures[:5],
+            "cpu_seconds": time.process_time(),
+        }
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -33,7 +142,22 @@ async def serve(args: argparse.Namespace) -> None:
         emulator.enable_telegram_limits()
     for user_id in range(1, args.users + 1):
         emulator.add_user(user_id, first_name=f"Reader {user_id}")
+    storm: Storm | None = None
+    if args.press_share is not None:
+        storm = Storm(
+            emulator,
+            args.users,
+            args.press_share,
+            args.press_min,
+            args.press_max,
+            random.Random(args.seed),
+        )
+        emulator.on_arrival = storm.arrival
+        emulator.on_result = storm.result
     await emulator.start()
+
+    async def storm_report(_: web.Request) -> web.Response:
+        return web.json_response(storm.report() if storm is not None else {})
 
     async def stats(_: web.Request) -> web.Response:
         received = Counter(emulator.delivered_count(chat) for chat in range(1, args.users + 1))
@@ -49,6 +173,7 @@ async def serve(args: argparse.Namespace) -> None:
 
     control = web.Application()
     control.router.add_get("/stats", stats)
+    control.router.add_get("/storm", storm_report)
     runner = web.AppRunner(control, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -72,6 +197,10 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--telegram-limits", action="store_true")
     parser.add_argument("--no-checks", action="store_true")
+    parser.add_argument("--press-share", type=float, default=None)
+    parser.add_argument("--press-min", type=float, default=0.2)
+    parser.add_argument("--press-max", type=float, default=2.0)
+    parser.add_argument("--seed", type=int, default=11)
     asyncio.run(serve(parser.parse_args()))
 
 

@@ -17,12 +17,15 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 
 import handlers
 from bot import digests, ops, texts
+from bot.answers import Answers
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
+from bot.lane import PeopleLane, warm_up
 from bot.middleware import ReaderMiddleware
 from bot.pacing import connection_limit
 from bot.pastes import PASTE_WINDOW, PasteWindows
+from bot.redraws import Redraws
 from bot.serving import UpdatesInFlight, serve_webhook
 from bot.source_intake import SourceIntake
 from bot.sources.jobs import SourceJobs
@@ -30,6 +33,7 @@ from bot.sources.poller import Poller, SourcesConfig
 from bot.telemetry import UpdateTimer
 from bot.throttle import Throttle
 from bot.turns import UserTurns
+from bot.voting import VoteWriter
 from bot.workers import Workers
 from storage.db import Database
 from storage.dialogs import DialogStorage
@@ -115,6 +119,7 @@ async def on_startup(
 async def _start(
     dispatcher: Dispatcher, bot: Bot, settings: Settings, dialogs: DialogStorage
 ) -> None:
+    warm_up()
     freeze_imports()
     operations = dispatcher["ops"] = ops.Operations(bot, settings)
     telemetry = dispatcher["telemetry"] = operations.telemetry
@@ -123,6 +128,14 @@ async def _start(
     dispatcher["workers"] = Workers()
     dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings, telemetry=telemetry)
     await dispatcher["delivery"].start()
+    # People before broadcasts: votes in group commits, replies and redraws in their own lane.
+    dispatcher["ballots"] = VoteWriter(dispatcher["db"])
+    dispatcher["ballots"].start()
+    dispatcher["lane"] = PeopleLane(in_use=dispatcher["delivery"].free_rate_in_use)
+    dispatcher["lane"].attach(bot)
+    dispatcher["redraws"] = Redraws(bot)
+    dispatcher["answers"] = Answers(bot)
+    dispatcher["redraws"].start()
     digest_job = digests.DigestJob(
         dispatcher["db"],
         default_zone=settings.timezone,
@@ -160,6 +173,16 @@ async def on_shutdown(
     Updates have stopped coming; the session closes after."""
     await updates.finish()
     await pastes.finish()
+    redraws: Redraws | None = dispatcher.workflow_data.pop("redraws", None)
+    if redraws is not None:
+        await redraws.stop()
+    dispatcher.workflow_data.pop("answers", None)
+    lane: PeopleLane | None = dispatcher.workflow_data.pop("lane", None)
+    if lane is not None:
+        lane.detach()
+    ballots: VoteWriter | None = dispatcher.workflow_data.pop("ballots", None)
+    if ballots is not None:
+        await ballots.stop()
     operations: ops.Operations | None = dispatcher.workflow_data.pop("ops", None)
     if operations is not None:
         await operations.stop()

@@ -27,6 +27,7 @@ from aiogram import Bot
 from bot import render, staff_views
 from bot.config import Settings
 from bot.i18n import Lang, pick_language
+from bot.lane import lane_priority
 from bot.outbox import EngineMetrics, OutboxSender
 from bot.pacing import Pacer, SendFailure, effective_rate, failure_of, in_flight_limit
 from bot.sending import Sent, edit_view, unchanged_ok
@@ -186,6 +187,7 @@ class DeliveryEngine:
         self._loops = []
         self._sender.drop_queue()
         await deliveries.reset_in_flight(self._db)
+        await self._sender.close()
 
     async def _forever(self, loop: Callable[[], Awaitable[None]]) -> None:
         """Run a loop of the engine; a failure (say, the database busy for too long) is logged
@@ -196,6 +198,13 @@ class DeliveryEngine:
             except Exception:
                 logger.exception("Delivery loop %s failed; restarting it", loop.__name__)
                 await asyncio.sleep(1.0)
+
+    def free_rate_in_use(self) -> float:
+        """Messages a second the engine takes from Telegram's free budget right now: its rate
+        while a non-paid broadcast or digest is sending, else 0 (paid sends have their own)."""
+        if self._settings.paid_broadcast or not self._sender.sending():
+            return 0.0
+        return self.rate
 
     def wake(self) -> None:
         """Look for new work now (new deliveries, a release scheduled or due)."""
@@ -253,8 +262,10 @@ class DeliveryEngine:
                     await self._pacer.chat(chat_id, count)
                     chat_id = None
                 try:
-                    async with asyncio.timeout(self._request_timeout):
-                        return await call()
+                    # Paced here, by the engine's budget: the people lane lets it pass.
+                    with lane_priority("engine"):
+                        async with asyncio.timeout(self._request_timeout):
+                            return await call()
                 except Exception as error:
                     failure = failure_of(error)
                 if failure.kind == "flood":

@@ -49,7 +49,46 @@ def import_aiogram() -> None:
     for model in _subclasses(BaseModel):
         if model.__module__.startswith("aiogram.") and model.__pydantic_parent_namespace__ is None:
             model.__pydantic_parent_namespace__ = namespace
+    _pin_responses()
     _lean = True
+
+
+def build_now(*models: type[BaseModel]) -> None:
+    """Build these models (types, or API methods with their answers' `Response[T]`) now, at
+    start-up, not at their first use under load: 50-200 ms of CPU each."""
+    from aiogram.methods.base import Response
+
+    responses: Any = Response
+    for model in models:
+        model.model_rebuild()
+        returning = model.__dict__.get("__returning__")
+        if returning is not None:
+            # Subscribing builds the answer's model, and `_pin_responses` keeps it.
+            responses[returning]
+
+
+def _pin_responses() -> None:
+    """Keep every `Response[T]` aiogram makes for as long as the process lives.
+
+    aiogram validates each answer with `Response[method.__returning__]`, and pydantic keeps a
+    parametrized generic only in a weak cache: once the collector runs, the class is gone and
+    the next call builds its schema again, 50-200 ms of event loop at a time, several times a
+    second under load. A bot calls a few dozen methods: a few dozen classes kept.
+    """
+    from aiogram.methods.base import Response
+
+    make = BaseModel.__dict__["__class_getitem__"].__func__
+    kept: dict[Any, type[BaseModel]] = {}
+
+    def pinned(cls: type[BaseModel], params: Any) -> Any:
+        if cls is not Response:
+            return make(cls, params)
+        model = kept.get(params)
+        if model is None:
+            model = kept[params] = make(cls, params)
+        return model
+
+    Response.__class_getitem__ = classmethod(pinned)  # type: ignore[method-assign,assignment]
 
 
 @contextmanager

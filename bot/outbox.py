@@ -33,7 +33,14 @@ from bot import render
 from bot.config import Settings
 from bot.digests import render_digest
 from bot.i18n import Lang, pick_language
-from bot.pacing import EncodedCall, JsonTransport, Pacer, SendFailure, encode
+from bot.pacing import (
+    EncodedCall,
+    JsonTransport,
+    Pacer,
+    SendFailure,
+    encode,
+    transport_connections,
+)
 from bot.redact import redact
 from bot.sending import view_calls
 from bot.telemetry import Telemetry
@@ -100,7 +107,7 @@ class OutboxSender:
         self._on_settled = on_settled
         self._max_attempts = max_attempts
         self._poll_interval = poll_interval
-        self._transport = JsonTransport(bot, request_timeout)
+        self._transport = JsonTransport(bot, request_timeout, transport_connections(limit))
         self._token = bot.token
         self._slots = asyncio.Semaphore(limit)
         self._queue: deque[Job] = deque()
@@ -139,6 +146,14 @@ class OutboxSender:
             if delivery_id not in self._on_wire:
                 task.cancel()
         return set(self._sends)
+
+    def sending(self) -> bool:
+        """Whether deliveries are claimed, on the wire or awaiting their commit."""
+        return bool(self._queue or self._sends or self._outbox)
+
+    async def close(self) -> None:
+        """Close the connections sends use."""
+        await self._transport.close()
 
     def drop_queue(self) -> None:
         """Forget what was claimed but not sent (the rows are reset to pending by the caller)."""

@@ -1,43 +1,57 @@
 """Star buttons under releases: record or change the reader's vote and show it like the site
-widget does; stale or forged buttons get a polite notice and store nothing."""
+widget does; stale or forged buttons get a polite notice and store nothing.
+
+A press is answered first, with the totals; the reader's choice is then marked on their copy
+by the redraw queue (`bot.redraws`), so a redraw's round trip never delays the toast."""
 
 from __future__ import annotations
 
-import logging
 import time
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import render, texts
+from bot.answers import Answers
 from bot.callbacks import Rate, pressed_on
 from bot.config import Settings
 from bot.i18n import Lang
-from bot.sending import unchanged_ok
+from bot.redraws import Redraws
+from bot.voting import VoteWriter
 from storage import releases, votes
 from storage.db import Database
 from storage.releases import UNPUBLISHED
 
-logger = logging.getLogger(__name__)
-
 
 async def rate(
-    query: CallbackQuery, callback_data: Rate, db: Database, settings: Settings, lang: Lang
+    query: CallbackQuery,
+    callback_data: Rate,
+    db: Database,
+    settings: Settings,
+    lang: Lang,
+    ballots: VoteWriter,
+    redraws: Redraws,
+    answers: Answers,
 ) -> None:
-    """Record the press, mark the reader's choice on their message, answer with the totals."""
+    """Record the press, answer with the totals, then mark the reader's choice on their copy."""
     release_id, stars = callback_data.release_id, callback_data.stars
     if stars not in votes.STARS or not releases.valid_id(release_id):
         await query.answer(texts.RATE_INVALID(lang), show_alert=True)
         return
     try:
-        tally = await votes.cast(db, release_id, query.from_user.id, stars, time.time())
+        tally = await ballots.cast(release_id, query.from_user.id, stars, time.time())
     except votes.NotVotable:
         staff = query.from_user.id in settings.admin_ids
         await query.answer(await _refusal(db, release_id, lang, staff=staff), show_alert=True)
         return
-    await _mark_choice(query, release_id, stars)
-    await query.answer(render.rating_notice(tally.stars, tally.count, tally.average, lang))
+    # Queued in the order the votes were stored, sent only once this press is answered.
+    redraw = _mark_choice(query, release_id, stars, redraws)
+    try:
+        await answers.notice(
+            query.id, render.rating_notice(tally.stars, tally.count, tally.average, lang)
+        )
+    finally:
+        redraws.release(redraw)
 
 
 async def _refusal(db: Database, release_id: int, lang: Lang, *, staff: bool) -> str:
@@ -51,26 +65,22 @@ async def _refusal(db: Database, release_id: int, lang: Lang, *, staff: bool) ->
     return texts.RATE_NOT_YET(lang)
 
 
-async def _mark_choice(query: CallbackQuery, release_id: int, stars: int) -> None:
-    """Show the reader's choice on the message pressed, unless it shows it already."""
+def _mark_choice(
+    query: CallbackQuery, release_id: int, stars: int, redraws: Redraws
+) -> tuple[int, int] | None:
+    """Queue (held) the reader's choice to be shown on the message pressed."""
     message = pressed_on(query)
     if message is None:
-        return
+        return None
     current = message.reply_markup
     # Only a rating row for this very release is redrawn: a forged press naming another
     # release must not swap the buttons of the message it came from.
     if current is None or not _rates(current, release_id):
-        return
+        return None
     wanted = render.rating_keyboard(release_id, stars)
-    if _labels(current) == _labels(wanted):
-        return
-    try:
-        # Two quick presses of the same star both see the old keyboard; the second edit
-        # changes nothing.
-        await unchanged_ok(message.edit_reply_markup(reply_markup=wanted))
-    except TelegramAPIError as error:
-        # The vote is stored; a keyboard that stays unmarked is not worth failing the press.
-        logger.warning("Rating row of release %s not redrawn: %s", release_id, error)
+    return redraws.hold(
+        message.chat.id, message.message_id, wanted, shown=_labels(current) == _labels(wanted)
+    )
 
 
 def _rates(keyboard: InlineKeyboardMarkup, release_id: int) -> bool:

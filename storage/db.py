@@ -5,26 +5,82 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from storage.schema import MIGRATIONS
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
+
+
+class WriteLock:
+    """The write lock, with a queue for urgent writers that goes before the rest: a reader's
+    vote waits for the transaction under way, not for every outbox batch queued behind it."""
+
+    def __init__(self) -> None:
+        self._locked = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._others: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, *, urgent: bool = False) -> None:
+        """Wait for the lock (urgent writers first, each queue in order)."""
+        if not self._locked:
+            self._locked = True
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._others
+        queue.append(future)
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                # Handed the lock just as the waiter was cancelled: pass it on.
+                self.release()
+            else:
+                queue.remove(future)
+            raise
+
+    def release(self) -> None:
+        """Hand the lock to the next waiter, or free it."""
+        for queue in (self._urgent, self._others):
+            while queue:
+                future = queue.popleft()
+                if not future.done():
+                    future.set_result(None)
+                    return
+        self._locked = False
+
+    @asynccontextmanager
+    async def held(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        """Hold the lock for the block."""
+        await self.acquire(urgent=urgent)
+        try:
+            yield
+        finally:
+            self.release()
 
 
 class Database:
-    """A single shared connection; every write goes through `transaction()` or `write()`."""
+    """A single shared connection; every write goes through `transaction()`, `run()` or
+    `write()`.
+
+    Each `await` on aiosqlite is a round trip to its thread and back through the event loop;
+    under load (a broadcast at 1,000 messages a second) one round trip can wait tens of
+    milliseconds for the loop. `run()` and the fetch helpers therefore do their whole job in one
+    round trip, so the write lock is held for one wait, not one per statement.
+    """
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
         # One connection is shared by every task: without this lock, a statement from one task
         # would land inside another task's open transaction and share its fate on ROLLBACK.
-        self._write_lock = asyncio.Lock()
+        self._write_lock = WriteLock()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -47,7 +103,7 @@ class Database:
 
     async def close(self) -> None:
         """Close the connection; pending writes have finished by then."""
-        async with self._write_lock:
+        async with self._write_lock.held():
             await self._connection.close()
 
     async def version(self) -> int:
@@ -73,7 +129,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """`BEGIN IMMEDIATE` ... `COMMIT`, rolled back if the block raises."""
-        async with self._write_lock:
+        async with self._write_lock.held():
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
             except asyncio.CancelledError:
@@ -94,6 +150,19 @@ class Database:
                 raise
             await self._connection.execute("COMMIT")
 
+    async def run(self, work: Callable[[sqlite3.Connection], T], *, urgent: bool = False) -> T:
+        """Run `work` in one transaction on the database thread, in one round trip: `work`
+        gets the connection, runs plain sqlite3 statements and returns what it found.
+        `urgent` (a person waiting) goes before other writers queued for the lock."""
+        async with self._write_lock.held(urgent=urgent):
+            return await self._on_thread(_in_transaction, work)
+
+    async def _on_thread(self, function: Callable[..., T], *args: Any) -> T:
+        # aiosqlite's own way to run a function on its thread (pinned to aiosqlite 0.22).
+        connection = self._connection
+        result: T = await connection._execute(function, connection._conn, *args)  # type: ignore[no-untyped-call]
+        return result
+
     async def write(self, sql: str, params: Params = ()) -> int:
         """Run one write statement in its own transaction; return the number of changed rows."""
         async with self.transaction() as connection:
@@ -107,13 +176,31 @@ class Database:
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         """The first row of a query, or None."""
-        async with self._connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        return await self._on_thread(_fetchone, sql, params)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         """All rows of a query."""
-        async with self._connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await self._on_thread(_fetchall, sql, params)
+
+
+def _in_transaction(connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(connection)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return result
+
+
+def _fetchone(connection: sqlite3.Connection, sql: str, params: Params) -> aiosqlite.Row | None:
+    row: aiosqlite.Row | None = connection.execute(sql, params).fetchone()
+    return row
+
+
+def _fetchall(connection: sqlite3.Connection, sql: str, params: Params) -> list[aiosqlite.Row]:
+    return list(connection.execute(sql, params).fetchall())
 
 
 def _statements(script: str) -> list[str]:

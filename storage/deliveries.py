@@ -9,6 +9,7 @@ message id: `cancelled` in the counts.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -191,43 +192,43 @@ async def claim(db: Database, now: float, limit: int) -> list[Job]:
     Rows whose reader is no longer reachable or no longer wants them are settled in the same
     transaction instead: `blocked`/`gone` as the reader is, else cancelled.
     """
-    async with db.transaction() as connection:
-        async with connection.execute(
-            """
-            SELECT d.id, d.release_id, d.digest_id, d.chat_id, d.attempts, d.message_id,
-                   s.language, s.telegram_language, s.status AS reader, s.paused, s.instant,
-                   v.stars
-            FROM deliveries AS d
-            JOIN subscribers AS s ON s.chat_id = d.chat_id
-            LEFT JOIN votes AS v ON v.release_id = d.release_id AND v.user_id = d.chat_id
-            WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-            ORDER BY d.next_attempt_at, d.id
-            LIMIT ?
-            """,
-            (now, limit),
-        ) as cursor:
-            rows = list(await cursor.fetchall())
-        jobs: list[Job] = []
-        settled: list[tuple[str, str | None, int]] = []
-        for row in rows:
-            wanted = row["reader"] == "active" and not row["paused"]
-            if row["digest_id"] is None:
-                wanted = wanted and bool(row["instant"])
-            if wanted:
-                jobs.append(_job(row))
-            elif row["reader"] in ("blocked", "gone"):
-                settled.append((row["reader"], f"the reader is {row['reader']}", row["id"]))
-            else:
-                settled.append(("deleted", CANCELLED_LEFT, row["id"]))
-        if jobs:
-            await connection.execute(
-                f"UPDATE deliveries SET status = 'sending' WHERE id IN ({_marks(len(jobs))})",
-                [job.id for job in jobs],
-            )
-        if settled:
-            await connection.executemany(
-                "UPDATE deliveries SET status = ?, error = ? WHERE id = ?", settled
-            )
+    return await db.run(lambda connection: _claim(connection, now, limit))
+
+
+def _claim(connection: sqlite3.Connection, now: float, limit: int) -> list[Job]:
+    rows = connection.execute(
+        """
+        SELECT d.id, d.release_id, d.digest_id, d.chat_id, d.attempts, d.message_id,
+               s.language, s.telegram_language, s.status AS reader, s.paused, s.instant,
+               v.stars
+        FROM deliveries AS d
+        JOIN subscribers AS s ON s.chat_id = d.chat_id
+        LEFT JOIN votes AS v ON v.release_id = d.release_id AND v.user_id = d.chat_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT ?
+        """,
+        (now, limit),
+    ).fetchall()
+    jobs: list[Job] = []
+    settled: list[tuple[str, str | None, int]] = []
+    for row in rows:
+        wanted = row["reader"] == "active" and not row["paused"]
+        if row["digest_id"] is None:
+            wanted = wanted and bool(row["instant"])
+        if wanted:
+            jobs.append(_job(row))
+        elif row["reader"] in ("blocked", "gone"):
+            settled.append((row["reader"], f"the reader is {row['reader']}", row["id"]))
+        else:
+            settled.append(("deleted", CANCELLED_LEFT, row["id"]))
+    if jobs:
+        connection.execute(
+            f"UPDATE deliveries SET status = 'sending' WHERE id IN ({_marks(len(jobs))})",
+            [job.id for job in jobs],
+        )
+    if settled:
+        connection.executemany("UPDATE deliveries SET status = ?, error = ? WHERE id = ?", settled)
     return jobs
 
 
@@ -271,28 +272,42 @@ async def record(db: Database, outcomes: Sequence[Outcome], *, now: float) -> No
         for o in outcomes
         if isinstance(o, Undelivered) and o.status in ("blocked", "gone")
     ]
-    async with db.transaction() as connection:
-        if sent:
-            await connection.executemany(
-                "UPDATE deliveries SET status = 'sent', message_id = ?, extra_message_id = ?, "
-                "revision = ?, sent_at = ?, attempts = attempts + 1, error = NULL WHERE id = ?",
-                sent,
-            )
-        if retries:
-            await connection.executemany(
-                "UPDATE deliveries SET status = 'pending', attempts = attempts + ?, "
-                "next_attempt_at = ?, error = COALESCE(?, error), "
-                "message_id = COALESCE(?, message_id) WHERE id = ?",
-                retries,
-            )
-        if finals:
-            await connection.executemany(
-                "UPDATE deliveries SET status = ?, error = ?, attempts = attempts + ?, "
-                "message_id = COALESCE(?, message_id) WHERE id = ?",
-                finals,
-            )
-        if unreachable:
-            await _mark_readers(connection, unreachable, now)
+    if sent or retries or finals:
+        await db.run(
+            lambda connection: _record(connection, sent, retries, finals, unreachable, now)
+        )
+
+
+def _record(
+    connection: sqlite3.Connection,
+    sent: Sequence[tuple[int, int | None, int, float, int]],
+    retries: Sequence[tuple[int, float, str | None, int | None, int]],
+    finals: Sequence[tuple[str, str | None, int, int | None, int]],
+    unreachable: Sequence[tuple[str, int]],
+    now: float,
+) -> None:
+    connection.executemany(
+        "UPDATE deliveries SET status = 'sent', message_id = ?, extra_message_id = ?, "
+        "revision = ?, sent_at = ?, attempts = attempts + 1, error = NULL WHERE id = ?",
+        sent,
+    )
+    connection.executemany(
+        "UPDATE deliveries SET status = 'pending', attempts = attempts + ?, "
+        "next_attempt_at = ?, error = COALESCE(?, error), "
+        "message_id = COALESCE(?, message_id) WHERE id = ?",
+        retries,
+    )
+    connection.executemany(
+        "UPDATE deliveries SET status = ?, error = ?, attempts = attempts + ?, "
+        "message_id = COALESCE(?, message_id) WHERE id = ?",
+        finals,
+    )
+    # A reader who unsubscribed stays unsubscribed: /start is what brings anyone back.
+    connection.executemany(
+        "UPDATE subscribers SET status = ?, updated_at = ? "
+        "WHERE chat_id = ? AND status = 'active'",
+        [(status, now, chat_id) for status, chat_id in unreachable],
+    )
 
 
 async def _mark_readers(

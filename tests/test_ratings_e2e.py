@@ -8,8 +8,17 @@ import pytest
 from bot import texts
 from storage import votes
 from storage.releases import MAX_ID
+from tests.emulator.state import StoredMessage
 from tests.harness import STAFF_ID, Pressroom
 from tests.publishing_kit import BODY, post, publish, readers
+
+
+async def showing(pressroom: Pressroom, message: StoredMessage, label: str) -> StoredMessage:
+    """The message once its star row shows `label` (redraws follow the answer)."""
+    await pressroom.emulator.wait_for(
+        lambda: label in [b["text"] for b in pressroom.current(message).buttons], 10
+    )
+    return pressroom.current(message)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +47,7 @@ async def test_a_vote_is_recorded_changed_and_shown(
 
     answer = await pressroom.press(anna, message, "4 ★")
     assert answer.text == first and not answer.show_alert
-    marked = pressroom.current(message)
+    marked = await showing(pressroom, message, "✓ 4 ★")
     assert [b["text"] for b in marked.buttons] == ["1 ★", "2 ★", "3 ★", "✓ 4 ★", "5 ★"]
     assert marked.content == message.history[-1]["text"]  # only the keyboard changed
     edits = len(pressroom.emulator.calls("editMessageReplyMarkup"))
@@ -48,9 +57,9 @@ async def test_a_vote_is_recorded_changed_and_shown(
     assert len(pressroom.emulator.calls("editMessageReplyMarkup")) == edits
 
     assert (await pressroom.press(anna, marked, "2 ★")).text == changed
-    assert pressroom.current(message).button("✓ 2 ★")
+    assert (await showing(pressroom, message, "✓ 2 ★")).button("✓ 2 ★")
     assert (await pressroom.press(boris, got[boris], "5 ★")).text == second
-    assert pressroom.current(got[boris]).button("✓ 5 ★")
+    assert (await showing(pressroom, got[boris], "✓ 5 ★")).button("✓ 5 ★")
     assert pressroom.current(message).button("✓ 2 ★")  # Anna's message shows Anna's vote
 
     assert await votes.of(pressroom.db, release.id, anna) == 2

@@ -52,6 +52,8 @@ URL, token included; recorded with status 0 and description ``"malformed"``),
 ``strict_html_entities`` (see ``tests.emulator.html``), ``log_requests``, ``unfetchable_urls``
 (photo addresses Telegram "cannot fetch": 400 "failed to get HTTP URL content"),
 ``webhook_retry_delay`` (pause before pushing an update again after the bot refused it).
+Hooks for benchmarks: ``on_arrival(method, params)`` runs when a request has been read (before
+the latency), ``on_result(method, params, result)`` after a call succeeded.
 Sends, copies and forwards count against the flood limits; edits count against the global bucket.
 A request answered 429, 403, 5xx, malformed or left hanging creates no message.
 
@@ -227,6 +229,8 @@ class Emulator:
         self.rng = random.Random(seed)
         self.clock_offset = 0.0
         self.webhook_retry_delay = 0.05
+        self.on_arrival: Callable[[str, dict[str, Any]], None] | None = None
+        self.on_result: Callable[[str, dict[str, Any], Any], None] | None = None
 
         self.violations: list[str] = []
         self.requests: list[RequestRecord] = []
@@ -607,6 +611,8 @@ class Emulator:
             params, uploads = await self._read_request(request)
         except ValueError as exc:
             unreadable = exc
+        if self.on_arrival is not None and unreadable is None:
+            self.on_arrival(method, params)
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         if request.match_info["token"] != self.token:
@@ -709,6 +715,8 @@ class Emulator:
             return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         self._ok_counts[spec.name] += 1
         self._record(spec.name, params, 200, None)
+        if self.on_result is not None:
+            self.on_result(spec.name, params, result)
         return 200, {"ok": True, "result": result}
 
     def _record(
