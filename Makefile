@@ -24,7 +24,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 4
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.summaries
