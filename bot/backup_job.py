@@ -13,10 +13,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.backup import BackupError, BackupReport, is_due, name_for, newest, take, to_prune
-from bot.digests import run_minutes
+from bot.hourly import start_hourly, stop_hourly
 from bot.telemetry import Telemetry
 
 logger = logging.getLogger(__name__)
@@ -102,24 +101,10 @@ class BackupJob:
             logger.error("The backup run failed", exc_info=task.exception())
 
     def start(self) -> None:
-        """Start an `AsyncIOScheduler` looking every hour, and once now (call inside the loop)."""
-        now = datetime.now(UTC)
-        minutes = ",".join(str(m) for m in run_minutes([self._zone.key], now.year))
-        scheduler = AsyncIOScheduler(timezone=UTC)
-        scheduler.add_job(
-            self._tick,
-            CronTrigger(minute=minutes, timezone=UTC),
-            id="backup",
-            next_run_time=now,
-            misfire_grace_time=None,
-            coalesce=True,
-        )
-        scheduler.start()
-        self.scheduler = scheduler
+        """Start the job looking every hour, and once now (call inside the running loop)."""
+        self.scheduler = start_hourly(self._tick, [self._zone.key], "backup")
 
     async def stop(self) -> None:
         """Stop the scheduler and wait for a backup in progress (a copy cannot be cut short)."""
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        await stop_hourly(self.scheduler, self._runs)
         self.scheduler = None
-        await asyncio.gather(*self._runs, return_exceptions=True)

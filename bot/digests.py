@@ -6,17 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from bot import render, texts
 from bot.callbacks import DigestKind
+from bot.hourly import start_hourly, stop_hourly
 from bot.html import Rendered
 from bot.i18n import Lang
 from bot.render import DigestItem
@@ -164,17 +164,6 @@ async def send_due(
     return queued
 
 
-def run_minutes(zones: Sequence[str], year: int) -> list[int]:
-    """The minutes past each UTC hour at which some zone's hour starts (0, or 30 for India)."""
-    minutes = set()
-    for name in zones:
-        zone = ZoneInfo(name)
-        for month in (1, 7):
-            offset = datetime(year, month, 1, tzinfo=zone).utcoffset() or timedelta()
-            minutes.add(int(offset.total_seconds() // 60) % 60)
-    return sorted(minutes)
-
-
 class DigestJob:
     """The digest job the scheduler runs at the top of every hour, and once at start-up for
     digests missed while the bot was down.
@@ -229,26 +218,11 @@ class DigestJob:
             logger.error("The digest run failed", exc_info=task.exception())
 
     def start(self) -> None:
-        """Start an `AsyncIOScheduler` with the job (call inside the running loop)."""
+        """Start the hourly job in the zones readers can pick (call inside the running loop)."""
         zones = [self._default_zone, *(zone for zone, _ in texts.TIME_ZONES)]
-        now = datetime.now(UTC)
-        minutes = ",".join(str(minute) for minute in run_minutes(zones, now.year))
-        scheduler = AsyncIOScheduler(timezone=UTC)
-        scheduler.add_job(
-            self._tick,
-            CronTrigger(minute=minutes, timezone=UTC),
-            id="digests",
-            next_run_time=now,
-            # A late run still has work to do; the decision does not depend on being on time.
-            misfire_grace_time=None,
-            coalesce=True,
-        )
-        scheduler.start()
-        self.scheduler = scheduler
+        self.scheduler = start_hourly(self._tick, zones, "digests")
 
     async def stop(self) -> None:
         """Stop the scheduler and wait for a run in progress."""
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        await stop_hourly(self.scheduler, self._runs)
         self.scheduler = None
-        await asyncio.gather(*self._runs, return_exceptions=True)

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digests import due, run_minutes
+from bot.digests import due
+from bot.hourly import run_minutes
 from storage.digests import Schedule, Window
 
 MOSCOW, BERLIN = "Europe/Moscow", "Europe/Berlin"
