@@ -169,16 +169,19 @@ async def run_naive(url: str, db_path: Path, n: int) -> dict[str, Any]:
 # --- The parent: fresh emulator, seeded database, one child per row ------------------------
 
 
-class EmulatorProcess:
-    """`bench._emulator_server` running in the background."""
+def ask_control(control: str, path: str) -> dict[str, Any]:
+    """A JSON answer of the emulator's control server at `control`."""
+    with urllib.request.urlopen(f"{control}{path}", timeout=120) as response:
+        answer: dict[str, Any] = json.load(response)
+        return answer
 
-    def __init__(self, users: int, setting: Setting) -> None:
+
+class EmulatorProcess:
+    """`bench._emulator_server` running in the background, with its command-line `options`."""
+
+    def __init__(self, users: int, *options: str) -> None:
         command = [sys.executable, "-m", "bench._emulator_server", "--users", str(users)]
-        command += ["--latency", str(setting.latency)]
-        if setting.telegram_limits:
-            command.append("--telegram-limits")
-        if not setting.checks:
-            command.append("--no-checks")
+        command += options
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         words = self.process.stdout.readline().split()
@@ -187,11 +190,9 @@ class EmulatorProcess:
             raise RuntimeError("the emulator did not start")
         self.api, self.control = words[1], words[3]
 
-    def stats(self) -> dict[str, Any]:
-        """What readers received, from the emulator's side."""
-        with urllib.request.urlopen(f"{self.control}/stats", timeout=120) as response:
-            stats: dict[str, Any] = json.load(response)
-            return stats
+    def ask(self, path: str) -> dict[str, Any]:
+        """A JSON answer of its control server, e.g. `/stats`: what readers received."""
+        return ask_control(self.control, path)
 
     def stop(self) -> None:
         """Stop it and wait."""
@@ -217,7 +218,12 @@ def seed_rows(db_path: Path, users: int) -> None:
 def measure(setting: Setting, sender: str, n: int) -> dict[str, Any]:
     """One row: a fresh emulator and database, the sender in its own process."""
     print(f"setting {setting.number}, {sender}, N={n:,} ...", file=sys.stderr, flush=True)
-    emulator = EmulatorProcess(n, setting)
+    options = ["--latency", str(setting.latency)]
+    if setting.telegram_limits:
+        options.append("--telegram-limits")
+    if not setting.checks:
+        options.append("--no-checks")
+    emulator = EmulatorProcess(n, *options)
     try:
         with tempfile.TemporaryDirectory() as folder:
             db_path = Path(folder) / "bench.sqlite3"
@@ -233,7 +239,7 @@ def measure(setting: Setting, sender: str, n: int) -> dict[str, Any]:
             if done.returncode != 0:
                 raise RuntimeError(f"{sender} run failed:\n{done.stderr}")
             result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-        result.update(emulator.stats())
+        result.update(emulator.ask("/stats"))
     finally:
         emulator.stop()
     result.update(setting=setting, sender=sender)

@@ -33,14 +33,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import aiogram
 
 from bench import machine
-from bench.broadcast import DEFAULT_TOKEN, _draft, _migrate, seed_rows
+from bench.broadcast import (
+    DEFAULT_TOKEN,
+    EmulatorProcess,
+    _draft,
+    _migrate,
+    ask_control,
+    seed_rows,
+)
 from bot.app import build_bot, build_dispatcher, serve
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
@@ -51,12 +57,6 @@ LATENCY = 0.1
 # How long after the broadcast the presses may still come (the latest press delay, and slack).
 PRESS_TAIL = 2.0
 TOTAL = re.compile(r"Total: ([\d,]+)")
-
-
-def _control(url: str, path: str) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{url}{path}", timeout=120) as response:
-        answer: dict[str, Any] = json.load(response)
-        return answer
 
 
 async def run_bot(url: str, control: str, db_path: Path) -> dict[str, Any]:
@@ -94,7 +94,7 @@ async def run_bot(url: str, control: str, db_path: Path) -> dict[str, Any]:
     deadline = time.monotonic() + PRESS_TAIL + 60
     await asyncio.sleep(PRESS_TAIL + 0.2)
     while time.monotonic() < deadline:
-        storm = await asyncio.to_thread(_control, control, "/storm")
+        storm = await asyncio.to_thread(ask_control, control, "/storm")
         if not storm or storm["answered"] >= storm["scheduled"]:
             break
         await asyncio.sleep(0.2)
@@ -115,28 +115,6 @@ async def run_bot(url: str, control: str, db_path: Path) -> dict[str, Any]:
     }
 
 
-class EmulatorProcess:
-    """`bench._emulator_server` with Telegram's limits, 100 ms latency and maybe a storm."""
-
-    def __init__(self, users: int, share: float | None) -> None:
-        command = [sys.executable, "-m", "bench._emulator_server", "--users", str(users)]
-        command += ["--latency", str(LATENCY), "--telegram-limits"]
-        if share is not None:
-            command += ["--press-share", str(share)]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        words = self.process.stdout.readline().split()
-        if len(words) != 4:
-            self.process.kill()
-            raise RuntimeError("the emulator did not start")
-        self.api, self.control = words[1], words[3]
-
-    def stop(self) -> None:
-        """Stop it and wait."""
-        self.process.terminate()
-        self.process.wait(timeout=60)
-
-
 def _stored_votes(db_path: Path) -> tuple[int, int]:
     with sqlite3.connect(db_path) as connection:
         rows = connection.execute("SELECT COUNT(*) FROM votes WHERE release_id = 1").fetchone()
@@ -147,7 +125,8 @@ def _stored_votes(db_path: Path) -> tuple[int, int]:
 def measure(n: int, share: float) -> dict[str, Any]:
     """One row: a fresh emulator and database, the bot in its own process."""
     print(f"N={n:,}, presses {share:.0%} ...", file=sys.stderr, flush=True)
-    emulator = EmulatorProcess(n, share)
+    press = ["--press-share", str(share)] if share is not None else []
+    emulator = EmulatorProcess(n, "--latency", str(LATENCY), "--telegram-limits", *press)
     try:
         with tempfile.TemporaryDirectory() as folder:
             db_path = Path(folder) / "bench.sqlite3"
@@ -163,8 +142,8 @@ def measure(n: int, share: float) -> dict[str, Any]:
                 raise RuntimeError(f"bot run failed:\n{done.stderr}")
             result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
             result["rows"], result["count"] = _stored_votes(db_path)
-        result["storm"] = _control(emulator.control, "/storm")
-        result["stats"] = _control(emulator.control, "/stats")
+        result["storm"] = emulator.ask("/storm")
+        result["stats"] = emulator.ask("/stats")
     finally:
         emulator.stop()
     result["share"] = share
