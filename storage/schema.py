@@ -159,6 +159,24 @@ CREATE TABLE release_previews (
 ) WITHOUT ROWID;
 """
 
+# Channels and groups are destinations kept beside readers, so publishing, pacing, edits and
+# retractions reach them through the same outbox. Their chat ids are negative, a reader's never.
+# For them `status` reads: active = on, unsubscribed = off, blocked = removed or without rights
+# (`problem` says which), gone = moved to a supergroup. `tally` is the "count:sum" of votes a
+# copy's live counter last showed, so counters left behind by a restart are brought up to date.
+V7_CHATS = """
+ALTER TABLE subscribers ADD COLUMN kind TEXT NOT NULL DEFAULT 'private'
+    CHECK (kind IN ('private', 'group', 'supergroup', 'channel'));
+ALTER TABLE subscribers ADD COLUMN title TEXT;
+ALTER TABLE subscribers ADD COLUMN thread_id INTEGER;
+ALTER TABLE subscribers ADD COLUMN member_count INTEGER;
+ALTER TABLE subscribers ADD COLUMN added_by INTEGER;
+ALTER TABLE subscribers ADD COLUMN problem TEXT
+    CHECK (problem IN ('removed', 'no_rights', 'migrated'));
+CREATE INDEX subscribers_chats ON subscribers (kind) WHERE kind != 'private';
+ALTER TABLE deliveries ADD COLUMN tally TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_SUBSCRIBERS,
     V2_RELEASES_VOTES_DELIVERIES,
@@ -166,4 +184,5 @@ MIGRATIONS: tuple[str, ...] = (
     V4_DIALOGS,
     V5_SOURCES,
     V6_SOURCE_DRAFTS,
+    V7_CHATS,
 )

@@ -218,10 +218,11 @@ async def set_language(db: Database, chat_id: int, language: str | None) -> bool
 
 
 async def counts(db: Database) -> SubscriberCounts:
-    """Counts by status, and for active subscribers by delivery mode."""
+    """Readers' counts by status, and for active ones by delivery mode (channels and groups
+    are listed by /channels instead)."""
     rows = await db.fetchall(
         "SELECT status, instant, digest, paused, COUNT(*) AS n FROM subscribers "
-        "GROUP BY status, instant, digest, paused"
+        "WHERE kind = 'private' GROUP BY status, instant, digest, paused"
     )
     by_status: Counter[str] = Counter(dict.fromkeys(STATUSES, 0))
     by_mode: Counter[str] = Counter(dict.fromkeys(MODES, 0))
