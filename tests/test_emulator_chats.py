@@ -254,6 +254,15 @@ async def test_add_and_remove_bot_push_my_chat_member(emulator: Emulator, bot: B
         (GROUP, OWNER, "left", "member"),
         (GROUP, OWNER, "member", "left"),
     ]
+    emulator.add_group(SUPERGROUP, type="supergroup")
+    assert await bot.leave_chat(SUPERGROUP)
+    with pytest.raises(TelegramForbiddenError, match="bot is not a member of the supergroup"):
+        await bot.leave_chat(SUPERGROUP)
+    [left] = [u["my_chat_member"] for u in await raw_updates(emulator, bot)]
+    assert (left["from"]["id"], left["new_chat_member"]["status"]) == (
+        emulator.bot_user.id,
+        "left",
+    )
     assert updates[0]["new_chat_member"]["can_edit_messages"] is False
     assert updates[1]["new_chat_member"]["can_edit_messages"] is True
     assert updates[0]["new_chat_member"]["user"]["id"] == emulator.bot_user.id

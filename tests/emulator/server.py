@@ -36,7 +36,8 @@ Test-side API (async where it touches the network or the update queue):
   the creator; any call naming the old id then answers 400 "Bad Request: group chat was
   upgraded to a supergroup chat" with ``parameters.migrate_to_chat_id``. Answered for real:
   getChatMember, getChatAdministrators (creator first, the bot last when it is an admin),
-  getChatMemberCount, getChat (``is_forum``).
+  getChatMemberCount, getChat (``is_forum``), leaveChat (the bot is "left", a ``my_chat_member``
+  from the bot itself follows).
 - Refusals in groups and channels: the bot left: 403 "Forbidden: bot is not a member of the
   {group|supergroup|channel} chat"; removed: 403 "Forbidden: bot was kicked from the {...} chat"
   (sends, edits and deletes). Channel sends without ``can_post_messages``: 400 "Bad Request: need
@@ -338,6 +339,7 @@ class Emulator:
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
             "getChatMemberCount": self._get_chat_member_count,
+            "leaveChat": self._leave_chat,
             "sendChatAction": self._send_chat_action,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
@@ -499,7 +501,8 @@ class Emulator:
     def _change_bot(
         self, chat: Chat, by_user_id: int, status: str, rights: dict[str, bool]
     ) -> None:
-        user = self._user(by_user_id, private=False)
+        by_bot = by_user_id == self.bot_user.id
+        user = self.bot_user if by_bot else self._user(by_user_id, private=False)
         old = chats.bot_member(chat, self.bot_user.to_api())
         chat.bot_status, chat.bot_rights = status, rights
         self._push_update(
@@ -1450,6 +1453,18 @@ class Emulator:
 
     def _get_chat_member_count(self, call: _Call) -> int:
         return self._chat(call).member_count
+
+    def _leave_chat(self, call: _Call) -> bool:
+        chat = self._chat(call)
+        if chat.type == "private":
+            raise ApiError(
+                400, "Bad Request: chat member status can't be changed in private chats"
+            )
+        refusal = chats.delete_refusal(chat)
+        if refusal is not None:
+            raise ApiError(*refusal)
+        self._change_bot(chat, self.bot_user.id, "left", chat.bot_rights)
+        return True
 
     def _send_chat_action(self, call: _Call) -> bool:
         self.chat_actions.append((self._chat(call).id, call.values["action"]))
