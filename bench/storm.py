@@ -285,8 +285,8 @@ def main() -> None:
     parser.add_argument("--child-webhook", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        result = run_bot(args.url, args.control, args.db, args.child_webhook)
-        print(json.dumps(asyncio.run(result)))
+        bot_run = run_bot(args.url, args.control, args.db, args.child_webhook)
+        print(json.dumps(asyncio.run(bot_run)))
         return
     act = "help" if args.help_flood else "press"
     pairs = []
