@@ -1,10 +1,15 @@
-"""A rating storm during a paid broadcast: `python -m bench.storm [--sizes 3000 30000]`.
+"""A rating storm during a paid broadcast: `python -m bench.storm [--sizes 3000 30000]
+[--intake polling webhook] [--connections 100] [--help-flood]`.
 
 The Bot API emulator runs in its own process with 100 ms of latency and Telegram's limits (paid
 broadcasts at 1,000/s; the free 30/s bucket and one message a second per chat for the rest).
-The whole bot (`bot.app`: Dispatcher, long polling, the delivery engine) runs in another, with
-`PAID_BROADCAST=true`, and publishes one release to N readers. As each reader's copy lands, 60%
-of them press a random star 0.2-2 s later (the emulator injects the press). Measured:
+The whole bot (`bot.app`: Dispatcher, the delivery engine, and long polling or the webhook server
+on 127.0.0.1 with `WEBHOOK_MAX_CONNECTIONS=--connections`, the emulator pushing) runs in another,
+with `PAID_BROADCAST=true`, and publishes one release to N readers. As each reader's copy lands,
+60% of them press a random star 0.2-2 s later (the emulator injects the press); with
+`--help-flood` they send `/help` instead, and the table gives the replies delivered, their
+latency (from the `/help` to the reply that was delivered reaching the emulator) and the
+broadcast's rate beside the same run without it. Measured:
 
 - the broadcast's rate (N over the time from publishing to the last delivery settled);
 - each press's answer latency: from the press injected to the bot's `answerCallbackQuery`
@@ -16,8 +21,8 @@ of them press a random star 0.2-2 s later (the emulator injects the press). Meas
 - the CPU of the bot and of the emulator (share of one core over the broadcast; the
   emulator's includes its start-up), and the bot's peak RSS.
 
-Every size runs twice, with the storm and without votes, so the two broadcast rates sit side by
-side. Prints a Markdown table and the machine it ran on.
+Every size and intake runs twice, with the storm (or flood) and without votes, so the two
+broadcast rates sit side by side. Prints a Markdown table and the machine it ran on.
 """
 
 from __future__ import annotations
