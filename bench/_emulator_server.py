@@ -11,6 +11,8 @@ With `--press-share P` readers play a rating storm (`bench.storm`): a share P of
 random star `--press-min` to `--press-max` seconds after their copy arrived, and `GET /storm`
 reports each press's answer latency (press to the bot's answerCallbackQuery arriving here), the
 redraws of the star row, the answers' texts and the requests by method with their times.
+With `--act help` they send `/help` instead of pressing, and `/storm` reports each reply's
+latency (the `/help` sent to the bot's reply arriving here, the attempt that was delivered).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import random
 import signal
 import time
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +43,7 @@ class Storm:
     earliest: float
     latest: float
     rng: random.Random
+    act: str = "press"
     pressed: set[int] = field(default_factory=set)
     scheduled: int = 0
     press_at: dict[str, float] = field(default_factory=dict)
@@ -52,6 +56,10 @@ class Storm:
     arrivals: dict[str, list[float]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    help_at: dict[int, float] = field(default_factory=dict)
+    reply_arrived: dict[int, float] = field(default_factory=dict)
+    replied: dict[int, float] = field(default_factory=dict)
+    extra_replies: int = 0
 
     def arrival(self, method: str, params: dict[str, Any]) -> None:
         """A request reached the server: count it; an answer to a press ends its latency."""
@@ -61,6 +69,8 @@ class Storm:
             query_id = str(params.get("callback_query_id", ""))
             if query_id in self.press_at and query_id not in self.answered:
                 self.answered[query_id] = now - self.press_at[query_id]
+        elif method == "sendMessage" and not params.get("allow_paid_broadcast"):
+            self.reply_arrived[int(params.get("chat_id", 0))] = now
 
     def result(self, method: str, params: dict[str, Any], result: Any) -> None:
         """A call succeeded: a reader's first copy may get a press; a redraw is timed."""
@@ -83,7 +93,15 @@ class Storm:
             if pressed is not None:
                 self.redrawn.append(time.time() - pressed)
             return
-        if method != "sendMessage" or chat_id in self.pressed:
+        if method != "sendMessage":
+            return
+        if not params.get("allow_paid_broadcast") and chat_id in self.help_at:
+            if chat_id in self.replied:
+                self.extra_replies += 1
+            else:
+                self.replied[chat_id] = self.reply_arrived[chat_id] - self.help_at[chat_id]
+            return
+        if chat_id in self.pressed:
             return
         self.pressed.add(chat_id)
         if self.rng.random() >= self.share:
@@ -93,12 +111,19 @@ class Storm:
         stars = self.rng.randint(1, 5)
         self.scheduled += 1
         loop = asyncio.get_running_loop()
-        loop.call_later(delay, self._start_press, chat_id, message_id, stars)
+        if self.act == "help":
+            loop.call_later(delay, self._start, self._ask_help(chat_id))
+        else:
+            loop.call_later(delay, self._start, self._press(chat_id, message_id, stars))
 
-    def _start_press(self, chat_id: int, message_id: int, stars: int) -> None:
-        task = asyncio.create_task(self._press(chat_id, message_id, stars))
+    def _start(self, action: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(action)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    async def _ask_help(self, chat_id: int) -> None:
+        self.help_at[chat_id] = time.time()
+        await self.emulator.send_text(chat_id, "/help")
 
     async def _press(self, chat_id: int, message_id: int, stars: int) -> None:
         message = self.emulator.message(chat_id, message_id)
@@ -125,6 +150,10 @@ class Storm:
             "answer_texts": self.answer_texts,
             "arrivals": self.arrivals,
             "failures": self.failures[:5],
+            "asked": len(self.help_at),
+            "replied": len(self.replied),
+            "reply_latencies": sorted(self.replied.values()),
+            "extra_replies": self.extra_replies,
             "cpu_seconds": time.process_time(),
         }
 
@@ -151,6 +180,7 @@ async def serve(args: argparse.Namespace) -> None:
             args.press_min,
             args.press_max,
             random.Random(args.seed),
+            args.act,
         )
         emulator.on_arrival = storm.arrival
         emulator.on_result = storm.result
@@ -201,6 +231,7 @@ def main() -> None:
     parser.add_argument("--press-min", type=float, default=0.2)
     parser.add_argument("--press-max", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--act", choices=["press", "help"], default="press")
     asyncio.run(serve(parser.parse_args()))
 
 

@@ -1,10 +1,15 @@
-"""A rating storm during a paid broadcast: `python -m bench.storm [--sizes 3000 30000]`.
+"""A rating storm during a paid broadcast: `python -m bench.storm [--sizes 3000 30000]
+[--intake polling webhook] [--connections 100] [--help-flood]`.
 
 The Bot API emulator runs in its own process with 100 ms of latency and Telegram's limits (paid
 broadcasts at 1,000/s; the free 30/s bucket and one message a second per chat for the rest).
-The whole bot (`bot.app`: Dispatcher, long polling, the delivery engine) runs in another, with
-`PAID_BROADCAST=true`, and publishes one release to N readers. As each reader's copy lands, 60%
-of them press a random star 0.2-2 s later (the emulator injects the press). Measured:
+The whole bot (`bot.app`: Dispatcher, the delivery engine, and long polling or the webhook server
+on 127.0.0.1 with `WEBHOOK_MAX_CONNECTIONS=--connections`, the emulator pushing) runs in another,
+with `PAID_BROADCAST=true`, and publishes one release to N readers. As each reader's copy lands,
+60% of them press a random star 0.2-2 s later (the emulator injects the press); with
+`--help-flood` they send `/help` instead, and the table gives the replies delivered, their
+latency (from the `/help` to the reply that was delivered reaching the emulator) and the
+broadcast's rate beside the same run without it. Measured:
 
 - the broadcast's rate (N over the time from publishing to the last delivery settled);
 - each press's answer latency: from the press injected to the bot's `answerCallbackQuery`
@@ -16,8 +21,8 @@ of them press a random star 0.2-2 s later (the emulator injects the press). Meas
 - the CPU of the bot and of the emulator (share of one core over the broadcast; the
   emulator's includes its start-up), and the bot's peak RSS.
 
-Every size runs twice, with the storm and without votes, so the two broadcast rates sit side by
-side. Prints a Markdown table and the machine it ran on.
+Every size and intake runs twice, with the storm (or flood) and without votes, so the two
+broadcast rates sit side by side. Prints a Markdown table and the machine it ran on.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import asyncio
 import json
 import re
 import resource
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -59,14 +65,34 @@ PRESS_TAIL = 2.0
 TOTAL = re.compile(r"Total: ([\d,]+)")
 
 
-async def run_bot(url: str, control: str, db_path: Path) -> dict[str, Any]:
-    """Run the whole bot, publish release 1, wait for the broadcast and every press's answer."""
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def run_bot(
+    url: str, control: str, db_path: Path, webhook_connections: int | None
+) -> dict[str, Any]:
+    """Run the whole bot, publish release 1, wait for the broadcast and every press's answer
+    (or every /help's reply); with `webhook_connections`, in webhook mode on 127.0.0.1."""
+    webhook: dict[str, Any] = {}
+    if webhook_connections is not None:
+        port = _free_port()
+        webhook = {
+            "webhook_url": f"http://127.0.0.1:{port}",
+            "webhook_secret": "storm",
+            "webhook_port": port,
+            "webhook_max_connections": webhook_connections,
+        }
     settings = Settings(
         _env_file=None,
         bot_token=DEFAULT_TOKEN,
         telegram_api_url=url,
         database_path=db_path,
         paid_broadcast=True,
+        **webhook,
     )
     bot = build_bot(settings)
     dispatcher = build_dispatcher(settings)
@@ -79,7 +105,7 @@ async def run_bot(url: str, control: str, db_path: Path) -> dict[str, Any]:
     serving = asyncio.create_task(serve(bot, dispatcher, settings, stop))
     await ready.wait()
     engine: DeliveryEngine = dispatcher["delivery"]
-    # The first long poll is on the wire by now.
+    # The first long poll is on the wire (or the webhook registered) by now.
     await asyncio.sleep(0.5)
 
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -90,12 +116,13 @@ async def run_bot(url: str, control: str, db_path: Path) -> dict[str, Any]:
     broadcast = time.perf_counter() - started
     ended = time.time()
     cpu_broadcast = resource.getrusage(resource.RUSAGE_SELF)
-    # Presses come up to 2 s after the last copy; then every one of them should be answered.
-    deadline = time.monotonic() + PRESS_TAIL + 60
+    # Presses come up to 2 s after the last copy; then every one of them should be answered
+    # (a /help's reply may wait its turn in the free 30/s for minutes).
+    deadline = time.monotonic() + PRESS_TAIL + 900
     await asyncio.sleep(PRESS_TAIL + 0.2)
     while time.monotonic() < deadline:
         storm = await asyncio.to_thread(ask_control, control, "/storm")
-        if not storm or storm["answered"] >= storm["scheduled"]:
+        if not storm or storm["answered"] + storm["replied"] >= storm["scheduled"]:
             break
         await asyncio.sleep(0.2)
     settled = time.perf_counter() - started
@@ -122,10 +149,14 @@ def _stored_votes(db_path: Path) -> tuple[int, int]:
     return int(rows[0]), int(count[0])
 
 
-def measure(n: int, share: float) -> dict[str, Any]:
-    """One row: a fresh emulator and database, the bot in its own process."""
-    print(f"N={n:,}, presses {share:.0%} ...", file=sys.stderr, flush=True)
-    press = ["--press-share", str(share)] if share is not None else []
+def measure(
+    n: int, share: float, *, webhook: int | None = None, act: str = "press"
+) -> dict[str, Any]:
+    """One row: a fresh emulator and database, the bot in its own process (long polling, or
+    webhook mode with `webhook` connections)."""
+    intake = "polling" if webhook is None else f"webhook {webhook}"
+    print(f"N={n:,}, {intake}, {act} {share:.0%} ...", file=sys.stderr, flush=True)
+    press = ["--press-share", str(share), "--act", act]
     emulator = EmulatorProcess(n, "--latency", str(LATENCY), "--telegram-limits", *press)
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -135,6 +166,8 @@ def measure(n: int, share: float) -> dict[str, Any]:
             asyncio.run(_draft(db_path))
             command = [sys.executable, "-m", "bench.storm", "--child"]
             command += ["--url", emulator.api, "--control", emulator.control, "--db", str(db_path)]
+            if webhook is not None:
+                command += ["--child-webhook", str(webhook)]
             done = subprocess.run(
                 command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=3600
             )
@@ -147,6 +180,8 @@ def measure(n: int, share: float) -> dict[str, Any]:
     finally:
         emulator.stop()
     result["share"] = share
+    result["intake"] = intake
+    result["act"] = act
     return result
 
 
@@ -178,7 +213,7 @@ def consistent(result: dict[str, Any]) -> bool:
 
 
 def row(result: dict[str, Any]) -> str:
-    """One Markdown table row."""
+    """One Markdown table row of the storm table."""
     storm = result["storm"]
     latencies = storm["latencies"]
     rate = result["n"] / result["broadcast_seconds"]
@@ -192,43 +227,99 @@ def row(result: dict[str, Any]) -> str:
             ("redraw", "editMessageReplyMarkup"),
             ("poll", "getUpdates"),
         )
+        if method != "getUpdates" or result["intake"] == "polling"
     )
     return (
-        f"| {result['n']:,} | {votes} | {rate:,.0f} | "
+        f"| {result['n']:,} | {result['intake']} | {votes} | {rate:,.0f} | "
         f"{_ms(latencies, 0.5)} / {_ms(latencies, 0.99)} / "
         f"{(max(latencies) * 1000 if latencies else 0):,.0f} | {answered} | "
         f"{'yes' if consistent(result) or not result['share'] else 'NO'} | "
         f"{len(storm['redraws']):,} | {kinds} | {result['stats']['statuses'].get('429', 0):,} | "
+        f"{_cpu(result)} |"
+    )
+
+
+def _cpu(result: dict[str, Any]) -> str:
+    return (
         f"{result['cpu_broadcast'] / result['broadcast_seconds']:.0%} | "
         f"{result['storm']['cpu_seconds'] / result['broadcast_seconds']:.0%} | "
-        f"{result['rss_mb']:.0f} MB |"
+        f"{result['rss_mb']:.0f} MB"
+    )
+
+
+def help_row(result: dict[str, Any], quiet: dict[str, Any]) -> str:
+    """One Markdown table row of the /help flood table, beside the run without it."""
+    storm = result["storm"]
+    replies = storm["reply_latencies"]
+    rate = result["n"] / result["broadcast_seconds"]
+    quiet_rate = quiet["n"] / quiet["broadcast_seconds"]
+    failed = storm["asked"] - storm["replied"]
+    return (
+        f"| {result['n']:,} | {result['intake']} | {storm['replied']:,} of {storm['asked']:,} | "
+        f"{failed:,} | {storm['extra_replies']:,} | "
+        f"{_ms(replies, 0.5)} / {_ms(replies, 0.99)} / "
+        f"{(max(replies) * 1000 if replies else 0):,.0f} | "
+        f"{rate:,.0f} | {quiet_rate:,.0f} | {rate / quiet_rate:.0%} | "
+        f"{result['stats']['statuses'].get('429', 0):,} | {_cpu(result)} |"
     )
 
 
 def main() -> None:
-    """Run every size with and without votes (or, with --child, the bot) and print the table."""
+    """Run every size and intake with and without votes (or, with --child, the bot) and print
+    the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[3_000, 30_000])
+    parser.add_argument(
+        "--intake", nargs="+", choices=["polling", "webhook"], default=["polling", "webhook"]
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=100,
+        help="WEBHOOK_MAX_CONNECTIONS in webhook mode (default: 100)",
+    )
+    parser.add_argument(
+        "--help-flood",
+        action="store_true",
+        help="readers send /help instead of pressing a star",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--control", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-webhook", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(asyncio.run(run_bot(args.url, args.control, args.db))))
+        bot_run = run_bot(args.url, args.control, args.db, args.child_webhook)
+        print(json.dumps(asyncio.run(bot_run)))
         return
-    results = []
+    act = "help" if args.help_flood else "press"
+    pairs = []
     for n in args.sizes:
-        results.append(measure(n, SHARE))
-        results.append(measure(n, 0.0))
-    print(
-        "| readers | votes | broadcast msg/s | answer p50 / p99 / max ms | presses answered "
-        "| totals exact | redraws done | requests/s during the broadcast | 429s "
-        "| bot CPU | emulator CPU | bot peak RSS |"
-    )
-    print("|---:|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|")
-    for result in results:
-        print(row(result))
+        for intake in args.intake:
+            webhook = args.connections if intake == "webhook" else None
+            pairs.append(
+                (measure(n, SHARE, webhook=webhook, act=act), measure(n, 0.0, webhook=webhook))
+            )
+    if args.help_flood:
+        print(
+            "| readers | intake | replies delivered | not delivered | extra copies "
+            "| reply p50 / p99 / max ms | broadcast msg/s | without /help | share "
+            "| 429s | bot CPU | emulator CPU | bot peak RSS |"
+        )
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for flood, quiet in pairs:
+            print(help_row(flood, quiet))
+    else:
+        print(
+            "| readers | intake | votes | broadcast msg/s | answer p50 / p99 / max ms "
+            "| presses answered | totals exact | redraws done | requests/s during the broadcast "
+            "| 429s | bot CPU | emulator CPU | bot peak RSS |"
+        )
+        print("|---:|---|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|")
+        for pair in pairs:
+            for result in pair:
+                print(row(result))
     print()
     print(machine.describe(f"aiogram {aiogram.__version__}"))
     with open("/proc/loadavg") as load:

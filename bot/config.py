@@ -38,6 +38,7 @@ class Settings(StorageSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/webhook"
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     paid_broadcast: bool = False
     fetch_timeout: float = 20.0

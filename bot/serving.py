@@ -82,8 +82,13 @@ async def serve_webhook(
 ) -> None:
     """Start up, listen for Telegram's pushes until `stop` is set, then stop in order: close
     the port, shut down (updates, engine, database), close the HTTP session."""
+    # Each update is answered 200 at once and handled in a task of its own: Telegram holds a
+    # connection until the answer, and has at most `WEBHOOK_MAX_CONNECTIONS` of them.
     handler = SimpleRequestHandler(
-        dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()
+        dispatcher,
+        bot,
+        handle_in_background=True,
+        secret_token=settings.webhook_secret.get_secret_value(),
     )
     app = web.Application()
     # Not `handler.register(app)` with `setup_application(app)`: those close the HTTP session
@@ -113,6 +118,7 @@ async def _listen(
             settings.webhook_url + settings.webhook_path,
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=dispatcher.resolve_used_update_types(),
+            max_connections=settings.webhook_max_connections,
         )
         me = await bot.me()
         logger.info("Pressroom @%s is receiving updates at %s", me.username, settings.webhook_url)

@@ -25,6 +25,7 @@ async def hooked(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Pressroom]
         webhook_secret=SECRET,
         webhook_port=port,
         webhook_path="/tg",
+        webhook_max_connections=7,
     )
     app = Pressroom(emulator, settings)
     await app.start()
@@ -50,6 +51,7 @@ async def test_updates_arrive_through_the_webhook(hooked: Pressroom) -> None:
     [registered] = hooked.emulator.calls("setWebhook")
     assert registered.params["url"] == hooked.settings.webhook_url + "/tg"
     assert registered.params["secret_token"] == SECRET
+    assert hooked.emulator.webhook_max_connections == 7
     reader = hooked.user(21, language="ru", name="Ольга")
     reply = await hooked.say(reader, "/start")
     assert "Вы подписаны" in reply.content

@@ -606,6 +606,67 @@ async def test_webhook_pushes_updates_with_the_secret(emulator: Emulator, bot: B
         await runner.cleanup()
 
 
+async def test_webhook_pushes_over_max_connections_one_update_a_chat_at_a_time(
+    emulator: Emulator, bot: Bot
+) -> None:
+    chats = [USER, 1002, 1003, 1004, 1005]
+    for chat in chats[1:]:
+        emulator.add_user(chat)
+    gate = asyncio.Event()
+    on_the_wire: list[int] = []
+    overlaps: list[int] = []
+    received: list[int] = []
+    peak = 0
+    refused: set[int] = set()
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal peak
+        update = await request.json()
+        chat = update["message"]["chat"]["id"]
+        if chat in on_the_wire:
+            overlaps.append(chat)
+        on_the_wire.append(chat)
+        peak = max(peak, len(on_the_wire))
+        try:
+            await gate.wait()
+            # The first push of each update fails: it must come again, and be taken once.
+            if update["update_id"] not in refused:
+                refused.add(update["update_id"])
+                return web.Response(status=500)
+            received.append(update["update_id"])
+            return web.json_response({})
+        finally:
+            on_the_wire.remove(chat)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        for text in ("one", "two"):
+            for chat in chats:
+                await emulator.send_text(chat, text)
+        emulator.webhook_retry_delay = 0.01
+        assert await bot.set_webhook(url, max_connections=3)
+        assert (await bot.get_webhook_info()).max_connections == 3
+        await emulator.wait_for(lambda: len(on_the_wire) == 3)
+        # Held at three for a while: no fourth connection opens.
+        await asyncio.sleep(0.2)
+        gate.set()
+        await emulator.wait_for(lambda: len(received) == 2 * len(chats))
+        assert (await bot.get_webhook_info()).pending_update_count == 0
+    finally:
+        await runner.cleanup()
+    assert peak == 3
+    assert overlaps == []
+    assert sorted(received) == list(range(1, 2 * len(chats) + 1))
+    # Across chats in any order; within a chat, in order.
+    first, second = received.index(1), received.index(1 + len(chats))
+    assert first < second
+
+
 # ---------------------------------------------------------------------- spec violations
 
 

@@ -4,9 +4,13 @@ reply arrives (late, not lost). Order and outcomes are asserted, never wall-cloc
 
 from __future__ import annotations
 
-from storage import votes
+import asyncio
+from pathlib import Path
+
+from storage import subscribers, votes
+from tests.emulator import Emulator
 from tests.emulator.state import StoredMessage
-from tests.harness import Pressroom
+from tests.harness import STAFF_ID, Pressroom, settings_for
 from tests.publishing_kit import BODY, publish, readers
 
 
@@ -94,3 +98,44 @@ async def test_redraws_wait_out_429s_and_every_row_ends_marked(pressroom: Pressr
     assert totals == sorted(
         f"Your rating: 5 ★ · Total: {n} · Average: 5.0" for n in range(1, len(crowd) + 1)
     )
+
+
+async def test_help_during_a_broadcast_gets_every_reply_within_telegrams_limits(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.add_user(STAFF_ID, first_name="Editor", language_code="en")
+    pressroom = Pressroom(emulator, settings_for(emulator, tmp_path, paid_broadcast=True))
+    await pressroom.start()
+    try:
+        crowd = [pressroom.user(reader) for reader in range(2000, 2600)]
+        for reader in crowd:
+            await subscribers.subscribe(
+                pressroom.db, reader, first_name="Reader", username=None, telegram_language="en"
+            )
+        emulator.enable_telegram_limits()
+        since = len(emulator.requests)
+        publishing = asyncio.create_task(publish(pressroom, f"Plant opens\n{BODY}", *crowd))
+        # Twice the free budget's burst asks for /help as their copies land, while the others'
+        # are still coming: the replies wait their turn instead of meeting a 429.
+        asking = crowd[:60]
+        for reader in asking:
+            await emulator.wait_for_messages(reader, 1, timeout=10)
+            await emulator.send_text(reader, "/help")
+        await publishing
+        await emulator.wait_for(lambda: all(len(emulator.messages(r)) == 2 for r in asking), 15)
+    finally:
+        await pressroom.stop()
+    for reader in crowd:
+        seen = [message.content for message in emulator.messages(reader)]
+        assert "Plant opens" in seen[0]
+        if reader in asking:
+            assert len(seen) == 2 and "/settings" in seen[1]
+        else:
+            assert len(seen) == 1
+    sends = [r for r in emulator.requests[since:] if r.method == "sendMessage"]
+    replies = [i for i, r in enumerate(sends) if "/settings" in str(r.params["text"])]
+    copies = [i for i, r in enumerate(sends) if "Plant opens" in str(r.params["text"])]
+    # One attempt a reply, none refused; the first went out before the last copy.
+    assert len(replies) == len(asking)
+    assert all(sends[i].status == 200 for i in replies)
+    assert replies[0] < copies[-1]

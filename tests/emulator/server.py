@@ -89,6 +89,10 @@ URL, token included; recorded with status 0 and description ``"malformed"``),
 ``strict_html_entities`` (see ``tests.emulator.html``), ``log_requests``, ``unfetchable_urls``
 (photo addresses Telegram "cannot fetch": 400 "failed to get HTTP URL content"),
 ``webhook_retry_delay`` (pause before pushing an update again after the bot refused it).
+Webhook pushes go over up to ``max_connections`` (setWebhook's, default 40) connections at
+once, one update at a time per chat (as Telegram's own server keeps a queue per chat), in any
+order across chats; each push travels ``latency`` before it reaches the bot, like every answer,
+and is pushed again until the bot accepts it.
 Hooks for benchmarks: ``on_arrival(method, params)`` runs when a request has been read (before
 the latency), ``on_result(method, params, result)`` after a call succeeded.
 Sends, copies and forwards count against the flood limits; edits count against the global bucket
@@ -206,6 +210,20 @@ class _Call:
     chat: Chat | None = None
 
 
+def _queue_of(update: dict[str, Any]) -> int:
+    """The chat (or, without one, the person) whose updates are pushed one at a time."""
+    for key, payload in update.items():
+        if key == "update_id" or not isinstance(payload, dict):
+            continue
+        for source in (payload.get("chat"), payload.get("message"), payload.get("from")):
+            if isinstance(source, dict):
+                chat = source.get("chat", source)
+                if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                    return int(chat["id"])
+    # Updates with neither (polls, for one) are queued alone.
+    return -int(update["update_id"]) - (1 << 53)
+
+
 def _is_message_method(method: str) -> bool:
     return (method.startswith("send") and method not in _NOT_MESSAGES) or method in _COPIES
 
@@ -290,6 +308,7 @@ class Emulator:
         self.webhook_secret: str | None = None
         self.webhook_error: str | None = None
         self.webhook_error_date: int | None = None
+        self.webhook_max_connections = 40
 
         self._ok_counts: Counter[str] = Counter()
         self._delivered: Counter[int] = Counter()
@@ -319,6 +338,9 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self._webhook_task: asyncio.Task[None] | None = None
+        self._pushes: set[asyncio.Task[None]] = set()
+        # The chats (or people) with an update on the wire to the webhook.
+        self._pushing: set[int] = set()
         self._port = 0
         self._handlers: dict[str, Callable[[_Call], Any]] = {
             "getMe": self._get_me,
@@ -374,6 +396,9 @@ class Emulator:
         if self._webhook_task is not None:
             self._webhook_task.cancel()
             await asyncio.gather(self._webhook_task, return_exceptions=True)
+        for push in list(self._pushes):
+            push.cancel()
+        await asyncio.gather(*self._pushes, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -1562,10 +1587,13 @@ class Emulator:
         if call.values.get("drop_pending_updates"):
             self._updates.clear()
         self._set_allowed_updates(call.values.get("allowed_updates"))
+        # Out of 1-100 is a spec violation (checked before); without checks, kept in range.
+        connections = min(max(int(call.values.get("max_connections", 40)), 1), 100)
         if not url:
             return self._delete_webhook(call)
         self.webhook_url = url
         self.webhook_secret = secret
+        self.webhook_max_connections = connections
         if self._webhook_task is None or self._webhook_task.done():
             self._webhook_task = asyncio.create_task(self._push_webhook_updates())
         self._wake_pollers()
@@ -1583,10 +1611,10 @@ class Emulator:
         info: dict[str, Any] = {
             "url": self.webhook_url,
             "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
+            "pending_update_count": len(self._updates) + len(self._pushes),
         }
         if self.webhook_url:
-            info["max_connections"] = 40
+            info["max_connections"] = self.webhook_max_connections
             info["allowed_updates"] = sorted(self._allowed_updates)
         if self.webhook_error is not None and self.webhook_error_date is not None:
             info["last_error_date"] = self.webhook_error_date
@@ -1594,36 +1622,80 @@ class Emulator:
         return info
 
     async def _push_webhook_updates(self) -> None:
-        """Deliver pending updates one by one, in order, retrying until the bot accepts each."""
-        assert self._client is not None
+        """Push pending updates over up to `webhook_max_connections` connections at once, the
+        oldest first whose chat has no update on the wire."""
         while self.webhook_url and not self._stopping:
-            if not self._updates:
+            update = (
+                self._next_push() if len(self._pushes) < self.webhook_max_connections else None
+            )
+            if update is None:
+                # Woken by a new update and by a push that ended.
                 await self._update_event.wait()
                 continue
-            update = self._updates[0]
-            headers = {"Content-Type": "application/json"}
-            if self.webhook_secret:
-                headers[SECRET_HEADER] = self.webhook_secret
-            try:
-                async with self._client.post(
-                    self.webhook_url,
-                    data=json.dumps(update, ensure_ascii=False).encode(),
-                    headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=10),
-                ) as response:
-                    if not 200 <= response.status < 300:
-                        reason = f"{response.status} {response.reason}"
-                        raise aiohttp.ClientError(f"Wrong response from the webhook: {reason}")
-                    reply = await self._webhook_reply(response)
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                self.webhook_error = str(exc) or type(exc).__name__
-                self.webhook_error_date = int(self.now())
-                await asyncio.sleep(self.webhook_retry_delay)
-                continue
-            if self._updates and self._updates[0] is update:
-                self._updates.popleft()
-            if reply is not None:
-                await self._execute(*reply)
+            queue = _queue_of(update)
+            self._pushing.add(queue)
+            push = asyncio.create_task(self._push(update, queue))
+            self._pushes.add(push)
+            push.add_done_callback(self._pushes.discard)
+
+    def _next_push(self) -> dict[str, Any] | None:
+        for index, update in enumerate(self._updates):
+            if _queue_of(update) not in self._pushing:
+                del self._updates[index]
+                return update
+        return None
+
+    async def _push(self, update: dict[str, Any], queue: int) -> None:
+        """Push one update until the bot accepts it (or the webhook goes: then it waits for
+        getUpdates again, in its place)."""
+        assert self._client is not None
+        body = json.dumps(update, ensure_ascii=False).encode()
+        reply = None
+        try:
+            while True:
+                if not self.webhook_url:
+                    self._requeue(update)
+                    return
+                if self.latency > 0:
+                    await asyncio.sleep(self.latency)
+                # A setWebhook meanwhile may have changed both.
+                headers = {"Content-Type": "application/json"}
+                if self.webhook_secret:
+                    headers[SECRET_HEADER] = self.webhook_secret
+                try:
+                    async with self._client.post(
+                        self.webhook_url,
+                        data=body,
+                        headers=headers,
+                        timeout=aiohttp.ClientTimeout(total=10),
+                    ) as response:
+                        if not 200 <= response.status < 300:
+                            reason = f"{response.status} {response.reason}"
+                            raise aiohttp.ClientError(f"Wrong response from the webhook: {reason}")
+                        reply = await self._webhook_reply(response)
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    self.webhook_error = str(exc) or type(exc).__name__
+                    self.webhook_error_date = int(self.now())
+                    await asyncio.sleep(self.webhook_retry_delay)
+                    continue
+                break
+        finally:
+            # Now, not in a done callback: the loop that starts pushes wakes before those run.
+            current = asyncio.current_task()
+            if current is not None:
+                self._pushes.discard(current)
+            self._pushing.discard(queue)
+            self._wake_pollers()
+        if reply is not None:
+            await self._execute(*reply)
+
+    def _requeue(self, update: dict[str, Any]) -> None:
+        update_id = update["update_id"]
+        for index, pending in enumerate(self._updates):
+            if pending["update_id"] > update_id:
+                self._updates.insert(index, update)
+                return
+        self._updates.append(update)
 
     @staticmethod
     async def _webhook_reply(
