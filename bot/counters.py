@@ -251,29 +251,40 @@ class LiveCounters:
         self._plan.mark(post)
 
     async def _run(self) -> None:
+        # A failure (say, the database busy for too long) is logged and the loop goes on a
+        # second later: counters must not silently stop for the rest of the process.
         while True:
-            now = self._clock()
-            wait: float | None = None
-            if self._touched:
-                if now >= self._collected_at + self._collect_interval:
-                    await self._collect()
-                    now = self._clock()
-                else:
-                    wait = self._collected_at + self._collect_interval - now
-            for post in self._plan.due(now):
-                task = asyncio.create_task(self._edit(post))
-                self._edits.add(task)
-                task.add_done_callback(self._edits.discard)
-            due = self._plan.next_at()
-            if due is not None:
-                wait = due - now if wait is None else min(wait, due - now)
-            self._wake.clear()
-            if wait is None:
-                await self._wake.wait()
-            elif wait > 0:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(wait):
-                        await self._wake.wait()
+            try:
+                await self._turn()
+            except Exception:
+                logger.exception("Live counters failed a turn; again in 1 s")
+                await asyncio.sleep(1.0)
+
+    async def _turn(self) -> None:
+        """Look up touched releases, start the edits due, wait for the next."""
+        # Cleared first: a touch or a finished edit during this turn wakes the next at once.
+        self._wake.clear()
+        now = self._clock()
+        wait: float | None = None
+        if self._touched:
+            if now >= self._collected_at + self._collect_interval:
+                await self._collect()
+                now = self._clock()
+            else:
+                wait = self._collected_at + self._collect_interval - now
+        for post in self._plan.due(now):
+            task = asyncio.create_task(self._edit(post))
+            self._edits.add(task)
+            task.add_done_callback(self._edits.discard)
+        due = self._plan.next_at()
+        if due is not None:
+            wait = due - now if wait is None else min(wait, due - now)
+        if wait is None:
+            await self._wake.wait()
+        elif wait > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
 
     async def _collect(self) -> None:
         touched, self._touched = self._touched, set()
