@@ -13,6 +13,11 @@ reports each press's answer latency (press to the bot's answerCallbackQuery arri
 redraws of the star row, the answers' texts and the requests by method with their times.
 With `--act help` they send `/help` instead of pressing, and `/storm` reports each reply's
 latency (the `/help` sent to the bot's reply arriving here, the attempt that was delivered).
+
+With `--channel ID` a channel the bot administers exists (`bench.channels`): once the bot's post
+lands there, `--channel-votes` distinct people a second press a random star on it for
+`--channel-seconds`, and `GET /channel` reports the presses, their answers' latencies, when the
+post's counter was edited and what it showed, and the counter line the final totals call for.
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import render
 from tests.emulator import Emulator
+
+# Voters in the channel bench: ids above every reader's.
+VOTER_BASE = 10_000_000
 
 
 @dataclass(slots=True)
@@ -158,6 +167,88 @@ class Storm:
         }
 
 
+@dataclass(slots=True)
+class ChannelStorm:
+    """Distinct people pressing stars on the bot's channel post at a steady rate."""
+
+    emulator: Emulator
+    chat_id: int
+    rate: float
+    seconds: float
+    rng: random.Random
+    post: int | None = None
+    press_at: dict[str, float] = field(default_factory=dict)
+    answered: dict[str, float] = field(default_factory=dict)
+    shown: list[tuple[float, str]] = field(default_factory=list)
+    stars_sum: int = 0
+    last_press: float = 0.0
+    failures: list[str] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+
+    def arrival(self, method: str, params: dict[str, Any]) -> None:
+        """An answer to a press ends its latency."""
+        if method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id", ""))
+            if query_id in self.press_at and query_id not in self.answered:
+                self.answered[query_id] = time.time() - self.press_at[query_id]
+
+    def result(self, method: str, params: dict[str, Any], result: Any) -> None:
+        """The post landed: the presses begin; the post's counter was edited: note it."""
+        if int(params.get("chat_id", 0) or 0) != self.chat_id:
+            return
+        if method == "sendMessage" and self.post is None:
+            self.post = int(result["message_id"])
+            self.task = asyncio.create_task(self._press_all())
+        elif method == "editMessageReplyMarkup" and self.post is not None:
+            message = self.emulator.message(self.chat_id, self.post)
+            if message is not None and message.buttons:
+                self.shown.append((time.time(), str(message.buttons[-1].get("text", ""))))
+
+    async def _press_all(self) -> None:
+        assert self.post is not None
+        message = self.emulator.message(self.chat_id, self.post)
+        assert message is not None
+        stars = [str(button.get("callback_data", "")) for button in message.buttons[:5]]
+        total = int(self.rate * self.seconds)
+        started = time.monotonic()
+        for number in range(total):
+            wait = started + number / self.rate - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            voter = VOTER_BASE + number
+            self.emulator.add_user(voter, first_name=f"Voter {number}", started=False)
+            chosen = self.rng.randint(1, 5)
+            self.stars_sum += chosen
+            pressed = time.time()
+            try:
+                query_id = await self.emulator.press_button(
+                    voter, self.chat_id, self.post, stars[chosen - 1]
+                )
+            except AssertionError as error:
+                self.failures.append(str(error))
+                continue
+            self.press_at[query_id] = pressed
+            self.last_press = pressed
+
+    def report(self) -> dict[str, Any]:
+        """Everything `bench.channels` prints."""
+        pressed = len(self.press_at)
+        edits = [] if self.post is None else self.emulator.edit_times(self.chat_id, self.post)
+        return {
+            "planned": int(self.rate * self.seconds),
+            "pressed": pressed,
+            "done": self.task is not None and self.task.done(),
+            "answered": len(self.answered),
+            "latencies": sorted(self.answered.values()),
+            "edits": edits,
+            "shown": self.shown,
+            "final": render.counter_line(pressed, self.stars_sum, "en"),
+            "last_press": self.last_press,
+            "statuses": {str(code): n for code, n in self.emulator.status_counts.items()},
+            "failures": self.failures[:5],
+        }
+
+
 async def serve(args: argparse.Namespace) -> None:
     """Start the emulator and its control server; stop on SIGTERM or SIGINT."""
     # The emulator stands in for Telegram: pauses of its own cyclic garbage collector over
@@ -184,10 +275,25 @@ async def serve(args: argparse.Namespace) -> None:
         )
         emulator.on_arrival = storm.arrival
         emulator.on_result = storm.result
+    channel: ChannelStorm | None = None
+    if args.channel is not None:
+        emulator.add_group(args.channel, title="Press centre", type="channel")
+        channel = ChannelStorm(
+            emulator,
+            args.channel,
+            args.channel_votes,
+            args.channel_seconds,
+            random.Random(args.seed),
+        )
+        emulator.on_arrival = channel.arrival
+        emulator.on_result = channel.result
     await emulator.start()
 
     async def storm_report(_: web.Request) -> web.Response:
         return web.json_response(storm.report() if storm is not None else {})
+
+    async def channel_report(_: web.Request) -> web.Response:
+        return web.json_response(channel.report() if channel is not None else {})
 
     async def stats(_: web.Request) -> web.Response:
         received = Counter(emulator.delivered_count(chat) for chat in range(1, args.users + 1))
@@ -204,6 +310,7 @@ async def serve(args: argparse.Namespace) -> None:
     control = web.Application()
     control.router.add_get("/stats", stats)
     control.router.add_get("/storm", storm_report)
+    control.router.add_get("/channel", channel_report)
     runner = web.AppRunner(control, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -232,6 +339,9 @@ def main() -> None:
     parser.add_argument("--press-max", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--act", choices=["press", "help"], default="press")
+    parser.add_argument("--channel", type=int, default=None)
+    parser.add_argument("--channel-votes", type=float, default=100.0)
+    parser.add_argument("--channel-seconds", type=float, default=60.0)
     asyncio.run(serve(parser.parse_args()))
 
 

@@ -19,6 +19,7 @@ import handlers
 from bot import digests, ops, texts
 from bot.answers import Answers
 from bot.config import Settings
+from bot.counters import LiveCounters
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, Text
 from bot.lane import PeopleLane, warm_up
@@ -136,6 +137,11 @@ async def _start(
     dispatcher["redraws"] = Redraws(bot)
     dispatcher["answers"] = Answers(bot)
     dispatcher["redraws"].start()
+    # Channel and group copies' counters: touched by every vote, and by the engine when chat
+    # copies are sent or edited (votes cast meanwhile).
+    counters = dispatcher["counters"] = LiveCounters(bot, dispatcher["db"], settings)
+    dispatcher["delivery"].on_chat_copies = counters.touch
+    await counters.start()
     digest_job = digests.DigestJob(
         dispatcher["db"],
         default_zone=settings.timezone,
@@ -177,6 +183,9 @@ async def on_shutdown(
     redraws: Redraws | None = dispatcher.workflow_data.pop("redraws", None)
     if redraws is not None:
         await redraws.stop()
+    counters: LiveCounters | None = dispatcher.workflow_data.pop("counters", None)
+    if counters is not None:
+        await counters.stop()
     dispatcher.workflow_data.pop("answers", None)
     lane: PeopleLane | None = dispatcher.workflow_data.pop("lane", None)
     if lane is not None:

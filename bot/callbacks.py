@@ -58,6 +58,12 @@ class Rate(CallbackData, prefix="r"):
     stars: int
 
 
+class Totals(CallbackData, prefix="rt"):
+    """The live counter under a channel or group copy: pressed, it tells the totals."""
+
+    release_id: int
+
+
 class ReleaseAction(StrEnum):
     """What a staff button under a preview, an /edit or a /retract question does."""
 

@@ -33,3 +33,12 @@ LOST = {
         en="ℹ️ The {kind} “{title}” became a supergroup; releases now go there.",
     ),
 }
+
+# --- Live counters ----------------------------------------------------------------------------
+# The line under a channel or group copy's stars (a button: pressed, it answers with the same),
+# and the answer to a press on that shared post.
+
+COUNTER_ONE = Text(ru="★ {average} · {count} голос", en="★ {average} · {count} vote")
+COUNTER_FEW = Text(ru="★ {average} · {count} голоса", en="★ {average} · {count} votes")
+COUNTER_MANY = Text(ru="★ {average} · {count} голосов", en="★ {average} · {count} votes")
+COUNTER_NONE = Text(ru="☆ голосов пока нет", en="☆ no votes yet")

@@ -29,7 +29,14 @@ from bot.config import Settings
 from bot.i18n import Lang, pick_language
 from bot.lane import lane_priority
 from bot.outbox import EngineMetrics, OutboxSender
-from bot.pacing import Pacer, SendFailure, effective_rate, failure_of, in_flight_limit
+from bot.pacing import (
+    GROUP_INTERVAL,
+    Pacer,
+    SendFailure,
+    effective_rate,
+    failure_of,
+    in_flight_limit,
+)
 from bot.sending import Sent, edit_view, unchanged_ok
 from bot.telemetry import Telemetry, counted_as
 from storage import deliveries, releases, subscribers
@@ -69,6 +76,7 @@ class EditedCopy:
     extra_message_id: int | None
     chat_id: int
     unreachable: Literal["blocked", "gone"] | None = None
+    tally: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,6 +107,7 @@ class DeliveryEngine:
         request_timeout: float = 10.0,
         progress_interval: float = 3.0,
         per_chat_interval: float = 1.0,
+        per_group_interval: float = GROUP_INTERVAL,
         poll_interval: float = 1.0,
         telemetry: Telemetry | None = None,
     ) -> None:
@@ -117,7 +126,12 @@ class DeliveryEngine:
         self._request_timeout = request_timeout
         self._progress_interval = progress_interval
         self._poll_interval = poll_interval
-        self._pacer = Pacer(self.rate, per_chat_interval=per_chat_interval)
+        self._pacer = Pacer(
+            self.rate, per_chat_interval=per_chat_interval, per_group_interval=per_group_interval
+        )
+        # Told when channel or group copies of a release were sent or edited, so their live
+        # counters catch up with votes cast meanwhile (`bot.counters`, wired by `bot.app`).
+        self.on_chat_copies: Callable[[int], None] = lambda release_id: None
         self._sender = OutboxSender(
             bot,
             db,
@@ -129,6 +143,7 @@ class DeliveryEngine:
             clock=clock,
             backoff=self._backoff,
             on_settled=lambda release_id: self._spawn(self._report(release_id)),
+            on_chat_copies=lambda release_id: self.on_chat_copies(release_id),
             max_attempts=self._max_attempts,
             request_timeout=request_timeout,
             poll_interval=poll_interval,
@@ -253,8 +268,10 @@ class DeliveryEngine:
 
     async def _paced(self, chat_id: int | None, count: int, call: Callable[[], Awaitable[T]]) -> T:
         """Run an edit, delete or staff message within the send budget, retrying 429s and
-        transient errors; raises `SendFailure` for what retrying cannot fix."""
+        transient errors; raises `SendFailure` for what retrying cannot fix. A 429 on a call
+        to a channel or group waits for that chat alone: it is the chat's limit (20 a minute)."""
         attempts = 0
+        one_chat = chat_id is not None and chat_id < 0
         async with self._side_slots:
             while True:
                 await self._pacer.take(count)
@@ -270,7 +287,10 @@ class DeliveryEngine:
                     failure = failure_of(error)
                 if failure.kind == "flood":
                     self.metrics.too_many_requests += 1
-                    self._pacer.pause(failure.retry_after)
+                    if one_chat:
+                        await asyncio.sleep(failure.retry_after)
+                    else:
+                        self._pacer.pause(failure.retry_after)
                     continue
                 attempts += 1
                 if failure.kind != "transient" or attempts >= self._max_attempts:
@@ -314,30 +334,44 @@ class DeliveryEngine:
                 await deliveries.mark_edited(
                     self._db, [(e.delivery_id, e.revision, e.extra_message_id) for e in edited]
                 )
+                await deliveries.set_tallies(
+                    self._db, [(e.delivery_id, e.tally) for e in edited if e.tally is not None]
+                )
                 unreachable = [(e.unreachable, e.chat_id) for e in edited if e.unreachable]
                 await deliveries.mark_readers(self._db, unreachable, now=self._clock())
                 done += sum(1 for e in edited if e.unreachable is None)
             logger.info(
                 "Release %d: %d copies edited to revision %d", release_id, done, release.revision
             )
+            # Votes cast while channel copies were edited: their counters catch up.
+            self.on_chat_copies(release_id)
             return done
 
     async def _edit_copy(self, release: Release, copy: deliveries.Copy) -> EditedCopy | None:
-        """Edit one copy; None leaves it for a later attempt."""
-        view = render.release_view(
-            release, self._lang(copy.language, copy.telegram_language), my_stars=copy.stars
-        )
+        """Edit one copy; None leaves it for a later attempt. A channel or group copy keeps its
+        live counter, with the totals as they are now."""
+        lang = self._lang(copy.language, copy.telegram_language)
+        tally = None
+        if copy.to_chat:
+            release = await releases.get(self._db, release.id) or release
+            view = render.release_view(release, lang, counter=True)
+            tally = deliveries.tally_of(release.vote_count, release.vote_sum)
+        else:
+            view = render.release_view(release, lang, my_stars=copy.stars)
         as_caption = release.photo_file_id is not None and copy.extra_message_id is None
         sent = Sent(copy.message_id, copy.extra_message_id, as_caption)
         calls = 2 if sent.extra_message_id is not None or view.short_caption else 1
+        # A channel or group is paced by its own limit too (20 messages a minute).
+        chat = copy.chat_id if copy.to_chat else None
         try:
             with counted_as("edit"):
                 now = await self._paced(
-                    None, calls, lambda: edit_view(self.bot, copy.chat_id, sent, view)
+                    chat, calls, lambda: edit_view(self.bot, copy.chat_id, sent, view)
                 )
         except SendFailure as failure:
-            if failure.kind == "blocked" or failure.kind == "gone":
-                return EditedCopy(copy.id, release.revision, None, copy.chat_id, failure.kind)
+            if failure.kind in ("blocked", "gone", "rightless"):
+                lost: Literal["blocked", "gone"] = "gone" if failure.kind == "gone" else "blocked"
+                return EditedCopy(copy.id, release.revision, None, copy.chat_id, lost)
             if "message to edit not found" in failure.error or failure.kind == "permanent":
                 # The reader deleted it, or Telegram refuses this edit for good: nothing to redo.
                 logger.warning("Copy %d of release %d: %s", copy.id, release.id, failure.error)
@@ -347,7 +381,7 @@ class DeliveryEngine:
             )
             return None
         extra = now.extra_message_id if now.extra_message_id != copy.extra_message_id else None
-        return EditedCopy(copy.id, release.revision, extra, copy.chat_id)
+        return EditedCopy(copy.id, release.revision, extra, copy.chat_id, tally=tally)
 
     # ----------------------------------------------------------------- retraction
 
@@ -421,7 +455,8 @@ class DeliveryEngine:
                 if "can't be deleted" in failure.error:
                     # "Bad Request: message can't be deleted for everyone": older than 48 h.
                     result = "expired"
-                elif failure.kind in ("blocked", "gone"):
+                elif failure.kind in ("blocked", "gone", "rightless"):
+                    # In a channel or group: the bot was removed or may not delete there.
                     return "blocked"
                 else:
                     logger.warning("Copy %d not deleted yet: %s", copy.id, failure.error)

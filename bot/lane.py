@@ -6,8 +6,10 @@ aiogram's session serves people alone. `PeopleLane` is an aiogram session middle
 message or edit a handler makes takes a slot of the free budget that non-paid messages share
 (about 30 a second; less what a non-paid broadcast is using right now) and, for sends, one of
 a chat's one-a-second slots (a burst of 3, as Telegram allows). Replies go first; star-row
-redraws (`bot.redraws`) take only slots no reply is waiting for. A 429 pauses the lane for its
-`retry_after` and the same request goes again, so a flood of replies arrives late, not lost.
+redraws (`bot.redraws`) take only slots no reply is waiting for, and channels' live counters
+(`bot.counters`) only slots no redraw is waiting for either. A 429 pauses the lane for its
+`retry_after` and the same request goes again, so a flood of replies arrives late, not lost;
+a counter's 429 is its chat's limit, so it is handed back for `bot.counters` to wait out there.
 Answers to presses are not paced (Telegram does not count them), only retried after a 429.
 Calls the delivery engine paces itself (edits of delivered copies, deletions, staff progress)
 pass untouched.
@@ -55,9 +57,9 @@ SEND_METHODS: Final = frozenset(
     {"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "copyMessage", "forwardMessage"}
 )
 
-Priority = Literal["reply", "redraw", "engine"]
-# Who is calling: a handler replying (the default), the redraw queue, or the delivery engine,
-# which paces its own calls.
+Priority = Literal["reply", "redraw", "counter", "engine"]
+# Who is calling: a handler replying (the default), the redraw queue, the live counters, or the
+# delivery engine, which paces its own calls.
 PRIORITY: ContextVar[Priority] = ContextVar("pressroom_lane_priority", default="reply")
 
 
@@ -119,6 +121,7 @@ class PeopleLane:
         self._chat_due: dict[int, float] = {}
         self._chat_expiry: deque[tuple[float, int]] = deque()
         self._replies_waiting = 0
+        self._redraws_waiting = 0
         self.flood_waits = 0
         self._bot: Bot | None = None
 
@@ -129,9 +132,15 @@ class PeopleLane:
     async def take(self, chat_id: int | None, *, priority: Priority = "reply") -> None:
         """Wait for a slot of the free budget (and of the chat's, for a new message). A reply
         books the next free slot; a redraw takes only a slot free now with no reply waiting,
-        so replies that come later still go first."""
+        so replies that come later still go first; a counter, only one no redraw waits for."""
         if priority == "redraw":
-            await self._spare_slot()
+            self._redraws_waiting += 1
+            try:
+                await self._spare_slot()
+            finally:
+                self._redraws_waiting -= 1
+        elif priority == "counter":
+            await self._spare_slot(after_redraws=True)
         else:
             self._replies_waiting += 1
             try:
@@ -155,11 +164,11 @@ class PeopleLane:
             if self._clock() >= self._paused_until:
                 return
 
-    async def _spare_slot(self) -> None:
+    async def _spare_slot(self, *, after_redraws: bool = False) -> None:
         while True:
             now = self._clock()
             start, interval = self._start(now)
-            if self._replies_waiting:
+            if self._replies_waiting or (after_redraws and self._redraws_waiting):
                 await self._sleep(max(start - now, interval))
             elif start > now:
                 await self._sleep(start - now)
@@ -215,7 +224,8 @@ class PeopleLane:
             and name in MESSAGE_METHODS
             and not getattr(method, "allow_paid_broadcast", None)
         )
-        retried = paced or name == "answerCallbackQuery"
+        # A counter's 429 is its chat's limit: `bot.counters` waits it out for that chat alone.
+        retried = (paced and priority != "counter") or name == "answerCallbackQuery"
         # Redraws are spaced per chat like sends, though Telegram counts edits only globally.
         spaced = name in SEND_METHODS or priority == "redraw"
         chat = getattr(method, "chat_id", None) if spaced else None

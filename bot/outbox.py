@@ -6,6 +6,12 @@ message a second per chat, and writes the outcomes back in batches. A 429 pauses
 for `retry_after`; 403 marks the reader blocked, "chat not found" gone; 5xx, timeouts and
 connection errors are retried with capped exponential backoff and end `failed` with the error.
 
+Channels and groups (negative chat ids) get their copy with the live counter (the release's
+totals read when it is sent, and recorded as the copy's tally), in their forum topic if they
+have one, one every 3 s per chat. A chat that refuses (the bot removed: 403; no rights to post)
+settles the delivery at once and is reported through `bot.chat_status.lost` once its outcome is
+committed; a group that became a supergroup has the destination and the delivery moved there.
+
 Crash safety: at start-up rows still `sending` go back to `pending` (`bot.delivery`). A send holds
 one of `in_flight_limit(rate)` permits from before its request until its outcome is committed, so
 a hard kill can leave at most that many deliveries sent but not recorded: those, and only those,
@@ -29,7 +35,7 @@ from typing import Final, Literal
 
 from aiogram import Bot
 
-from bot import render
+from bot import chat_status, render
 from bot.config import Settings
 from bot.digests import render_digest
 from bot.i18n import Lang, pick_language
@@ -44,7 +50,8 @@ from bot.pacing import (
 from bot.redact import redact
 from bot.sending import view_calls
 from bot.telemetry import Telemetry
-from storage import deliveries, releases
+from storage import chats, deliveries, releases
+from storage.chats import Problem
 from storage.db import Database
 from storage.deliveries import Delivered, Job, Outcome, Retry, Undelivered
 from storage.releases import PUBLISHED, Release
@@ -92,10 +99,12 @@ class OutboxSender:
         clock: Callable[[], float],
         backoff: Callable[[int], float],
         on_settled: Callable[[int], None],
+        on_chat_copies: Callable[[int], None] = lambda release_id: None,
         max_attempts: int,
         request_timeout: float,
         poll_interval: float,
     ) -> None:
+        self._bot = bot
         self._db = db
         self._settings = settings
         self._pacer = pacer
@@ -105,6 +114,7 @@ class OutboxSender:
         self._clock = clock
         self._backoff = backoff
         self._on_settled = on_settled
+        self._on_chat_copies = on_chat_copies
         self._max_attempts = max_attempts
         self._poll_interval = poll_interval
         self._transport = JsonTransport(bot, request_timeout, transport_connections(limit))
@@ -127,6 +137,14 @@ class OutboxSender:
         # A quarter of the permits at most wait for the writer: the rest keep sending.
         self._flush_size = max(16, limit // 4)
         self._stopping = False
+        # Channels and groups that refused a delivery, by delivery: staff are told once the
+        # outcome is committed, by tasks of their own (never inside the write path).
+        self._lost: dict[int, tuple[int, Problem]] = {}
+        self._telling: dict[int, asyncio.Task[None]] = {}
+        # Chat copies sent, by delivery: their release's counters are checked once committed.
+        self._chat_sent: dict[int, int] = {}
+        # Moves to a supergroup one at a time: the second finds the first's done.
+        self._moving = asyncio.Lock()
 
     # ----------------------------------------------------------------- what the engine asks
 
@@ -152,7 +170,12 @@ class OutboxSender:
         return bool(self._queue or self._sends or self._outbox)
 
     async def close(self) -> None:
-        """Close the connections sends use."""
+        """Let staff notices of lost chats finish (briefly), close the connections sends use."""
+        if self._telling:
+            _, late = await asyncio.wait(set(self._telling.values()), timeout=5.0)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         await self._transport.close()
 
     def drop_queue(self) -> None:
@@ -265,15 +288,23 @@ class OutboxSender:
     async def _attempt(self, job: Job) -> Outcome:
         lang = self._lang(job.language, job.telegram_language)
         revision = 0
+        tally: str | None = None
         if job.release_id is not None:
             release = self._releases.get(job.release_id)
+            if job.to_chat and release is not None:
+                # The counter shows the totals as they are now, not when the batch was claimed.
+                release = await releases.get(self._db, job.release_id)
             if (
                 release is None
                 or release.status not in PUBLISHED
                 or job.release_id in self.retracted
             ):
                 return Undelivered(job.id, job.chat_id, "deleted", deliveries.CANCELLED_RETRACTED)
-            payload = self._release_payload(release, lang, job.stars)
+            if job.to_chat:
+                payload = self._chat_payload(release, lang, job.thread_id)
+                tally = deliveries.tally_of(release.vote_count, release.vote_sum)
+            else:
+                payload = self._release_payload(release, lang, job.stars)
             revision = release.revision
         else:
             assert job.digest_id is not None
@@ -294,26 +325,35 @@ class OutboxSender:
         ids: list[int] = []
         kind: Literal["release", "digest"] = "release" if job.release_id is not None else "digest"
         chat_paced = False
+        chat_id, moved = job.chat_id, False
         for part in parts:
             while True:
                 await self._pacer.take()
                 if not chat_paced:
                     # After the global slot, not before: a message delayed by the global rate
                     # would otherwise land less than a second after the chat's previous one.
-                    await self._pacer.chat(job.chat_id, len(parts))
+                    await self._pacer.chat(chat_id, len(parts))
                     chat_paced = True
                 if self._stopping:
                     raise asyncio.CancelledError
                 started = time.perf_counter()
                 self._on_wire.add(job.id)
                 try:
-                    ids.append(await self._transport.send(part, job.chat_id))
+                    ids.append(await self._transport.send(part, chat_id))
                 except SendFailure as failure:
                     self.metrics.timed(time.perf_counter() - started)
                     if failure.kind == "flood":
                         self.metrics.too_many_requests += 1
                         self._telemetry.flood_wait(failure.retry_after)
                         self._pacer.pause(failure.retry_after)
+                        continue
+                    if failure.kind == "migrated" and failure.migrate_to and not ids and not moved:
+                        moved = True
+                        if not await self._move(job, failure.migrate_to):
+                            return Undelivered(
+                                job.id, chat_id, "deleted", deliveries.CANCELLED_MOVED
+                            )
+                        chat_id, chat_paced = failure.migrate_to, False
                         continue
                     self._telemetry.failed(kind, failure.kind)
                     partial = first if first is not None else (ids[0] if ids else None)
@@ -328,9 +368,45 @@ class OutboxSender:
             first, extra = ids[0], (ids[1] if len(ids) > 1 else None)
         else:
             extra = ids[0]
-        return Delivered(job.id, first, extra, revision, self._clock())
+        if tally is not None and job.release_id is not None:
+            self._chat_sent[job.id] = job.release_id
+        return Delivered(job.id, first, extra, revision, self._clock(), tally)
+
+    def _chat_payload(
+        self, release: Release, lang: Lang, thread_id: int | None
+    ) -> tuple[EncodedCall, ...]:
+        # Not cached: chats are few, and each copy shows the totals of the moment it is sent.
+        view = render.release_view(release, lang, counter=True)
+        return encode(
+            view_calls(
+                view.text,
+                view.keyboard,
+                photo=view.photo,
+                short_caption=view.short_caption,
+                paid=self._settings.paid_broadcast,
+                thread_id=thread_id,
+            )
+        )
+
+    async def _move(self, job: Job, new_chat_id: int) -> bool:
+        """The group became a supergroup: move the destination (unless a handler or another
+        send did) and this delivery there; False when the supergroup has a copy already."""
+        async with self._moving:
+            destination = await chats.get(self._db, job.chat_id)
+            if destination is not None and destination.problem != "migrated":
+                await chats.migrate(self._db, job.chat_id, new_chat_id)
+                logger.info("Group %d became supergroup %d", job.chat_id, new_chat_id)
+            return await deliveries.move(self._db, job.id, new_chat_id)
 
     def _failed(self, job: Job, failure: SendFailure, partial: int | None) -> Outcome:
+        if job.to_chat and failure.kind in ("blocked", "gone", "rightless"):
+            # The bot was removed (403 "bot was kicked", "bot is not a member"), the chat is
+            # gone, or the bot may not post there: no retry, the chat is marked and staff told.
+            self._lost[job.id] = (
+                job.chat_id,
+                "no_rights" if failure.kind == "rightless" else "removed",
+            )
+            return Undelivered(job.id, job.chat_id, "blocked", failure.error, partial)
         if failure.kind in ("blocked", "gone"):
             status: Literal["blocked", "gone"] = "blocked" if failure.kind == "blocked" else "gone"
             return Undelivered(job.id, job.chat_id, status, failure.error, partial)
@@ -341,6 +417,27 @@ class OutboxSender:
         return Retry(job.id, self._clock() + self._backoff(attempts), failure.error, partial)
 
     # ----------------------------------------------------------------- committing outcomes
+
+    def _after_commit(self, batch: list[Outcome]) -> None:
+        """What committed outcomes set off: staff told of lost chats, counters of chat copies
+        checked against votes cast while the copy was on its way."""
+        for outcome in batch:
+            lost = self._lost.pop(outcome.id, None)
+            if lost is not None and lost[0] not in self._telling:
+                chat_id, problem = lost
+                self._telling[chat_id] = asyncio.create_task(self._tell_lost(chat_id, problem))
+        released = {self._chat_sent.pop(o.id, None) for o in batch}
+        for release_id in released - {None}:
+            assert release_id is not None
+            self._on_chat_copies(release_id)
+
+    async def _tell_lost(self, chat_id: int, problem: Problem) -> None:
+        try:
+            await chat_status.lost(self._bot, self._db, self._settings, chat_id, problem)
+        except Exception:
+            logger.exception("Could not mark chat %d as %s or tell staff", chat_id, problem)
+        finally:
+            self._telling.pop(chat_id, None)
 
     def _submit(self, outcome: Outcome) -> None:
         if not isinstance(outcome, Delivered) and outcome.error:
@@ -380,5 +477,6 @@ class OutboxSender:
                 return
         for _ in batch:
             self._slots.release()
+        self._after_commit(batch)
         if any(isinstance(outcome, Retry) for outcome in batch) or not self._sends:
             self._wake.set()

@@ -40,6 +40,8 @@ from bot.sending import Calls
 BURST_SECONDS: Final = 0.1
 # Paid broadcasts may go this fast; Telegram's own cap for allow_paid_broadcast.
 PAID_RATE: Final = 1000.0
+# Telegram: "no more than 20 messages per minute" in one channel or group.
+GROUP_INTERVAL: Final = 3.0
 
 
 def effective_rate(settings: Settings) -> float:
@@ -72,27 +74,48 @@ def transport_connections(limit: int) -> int:
 
 # --- What went wrong, sorted by what the engine does about it --------------------------------
 
-FailureKind = Literal["flood", "blocked", "gone", "transient", "permanent"]
+FailureKind = Literal[
+    "flood", "blocked", "gone", "rightless", "migrated", "transient", "permanent"
+]
+# A channel or group where the bot may not post: "Bad Request: need administrator rights in
+# the channel chat", "Bad Request: not enough rights to send text messages to the chat".
+RIGHTLESS: Final = ("need administrator rights", "not enough rights")
 
 
 class SendFailure(Exception):
     """A failed Bot API call: wait and resend (`flood`, after `retry_after`), mark the reader
-    (`blocked`, `gone`), retry with backoff (`transient`) or give up (`permanent`)."""
+    (`blocked`: in a channel or group, the bot was removed; `gone`), mark a channel or group
+    (`rightless`), move to the supergroup a group became (`migrated`, to `migrate_to`), retry
+    with backoff (`transient`) or give up (`permanent`)."""
 
-    def __init__(self, kind: FailureKind, error: str, retry_after: float = 0.0) -> None:
+    def __init__(
+        self,
+        kind: FailureKind,
+        error: str,
+        retry_after: float = 0.0,
+        migrate_to: int | None = None,
+    ) -> None:
         super().__init__(error)
         self.kind: FailureKind = kind
         self.error = error
         self.retry_after = retry_after
+        self.migrate_to = migrate_to
 
 
-def _from_answer(code: int, description: str, retry_after: float | None) -> SendFailure:
+def _from_answer(
+    code: int, description: str, retry_after: float | None, migrate_to: int | None = None
+) -> SendFailure:
     if code == 429:
         return SendFailure("flood", description, retry_after if retry_after else 1.0)
     if code == 403:
         return SendFailure("blocked", description)
+    if code == 400 and migrate_to is not None:
+        # "Bad Request: group chat was upgraded to a supergroup chat"
+        return SendFailure("migrated", description, migrate_to=int(migrate_to))
     if code == 400 and ("chat not found" in description or "user not found" in description):
         return SendFailure("gone", description)
+    if code == 400 and any(words in description for words in RIGHTLESS):
+        return SendFailure("rightless", description)
     if code == 400:
         return SendFailure("permanent", description)
     return SendFailure("transient", description or f"HTTP {code}")
@@ -106,7 +129,9 @@ def failure_of(error: BaseException) -> SendFailure:
         return SendFailure("flood", error.message, float(error.retry_after))
     if isinstance(error, TelegramForbiddenError):
         return SendFailure("blocked", error.message)
-    if isinstance(error, TelegramMigrateToChat | TelegramEntityTooLarge):
+    if isinstance(error, TelegramMigrateToChat):
+        return SendFailure("migrated", error.message, migrate_to=error.migrate_to_chat_id)
+    if isinstance(error, TelegramEntityTooLarge):
         return SendFailure("permanent", error.message)
     if isinstance(error, TelegramBadRequest):
         return _from_answer(400, error.message, None)
@@ -122,13 +147,15 @@ def failure_of(error: BaseException) -> SendFailure:
 
 class Pacer:
     """The bot's send budget: a global rate (with a short burst), one message a second per
-    chat, and a shared pause after a 429 (the limit is the bot's, not one request's)."""
+    private chat and one every 3 s per channel or group (chat ids below 0), and a shared pause
+    after a 429 (the limit is the bot's, not one request's)."""
 
     def __init__(
         self,
         rate: float,
         *,
         per_chat_interval: float = 1.0,
+        per_group_interval: float = GROUP_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -136,6 +163,7 @@ class Pacer:
         self._interval = 0.0 if math.isinf(rate) else 1.0 / rate
         self._slack = max(1.0, rate * BURST_SECONDS) * self._interval
         self._per_chat = per_chat_interval
+        self._per_group = per_group_interval
         self._clock = clock
         self._sleep = sleep
         self._next = 0.0
@@ -155,11 +183,12 @@ class Pacer:
                 return
 
     async def chat(self, chat_id: int, count: int = 1) -> None:
-        """Wait until `chat_id` may get `count` more messages at one a second."""
+        """Wait until `chat_id` may get `count` more messages at its pace (one a second; a
+        channel or group one every 3 s)."""
         now = self._clock()
         self._forget(now)
         start = max(now, self._chat_next.get(chat_id, 0.0))
-        until = start + count * self._per_chat
+        until = start + count * (self._per_group if chat_id < 0 else self._per_chat)
         self._chat_next[chat_id] = until
         self._chat_expiry.append((until, chat_id))
         if start > now:
@@ -255,4 +284,5 @@ class JsonTransport:
             int(answer.get("error_code", status)),
             str(answer.get("description", "")),
             parameters.get("retry_after"),
+            parameters.get("migrate_to_chat_id"),
         )

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
+from bot import chat_texts, texts
 from bot.callbacks import (
     DigestKind,
     DigestOpen,
@@ -19,6 +19,7 @@ from bot.callbacks import (
     Rate,
     SettingsAction,
     SettingsButton,
+    Totals,
 )
 from bot.html import Html, Rendered, bold, escape, link, visible_length
 from bot.i18n import LANGUAGES, Lang, Text, decimal, number, plural
@@ -215,6 +216,37 @@ def rating_keyboard(release_id: int, my_stars: int | None = None) -> InlineKeybo
     )
 
 
+def counter_line(vote_count: int, vote_sum: int, lang: Lang) -> str:
+    """A chat copy's live counter: "★ 4.3 · 17 votes", "★ 4,3 · 17 голосов", or no votes yet
+    (plain text: a button label and a callback notice)."""
+    if vote_count <= 0:
+        return plain(chat_texts.COUNTER_NONE(lang))
+    return plain(
+        plural(
+            lang,
+            vote_count,
+            chat_texts.COUNTER_ONE,
+            chat_texts.COUNTER_FEW,
+            chat_texts.COUNTER_MANY,
+            count=number(vote_count, lang),
+            average=decimal(vote_sum / vote_count, lang),
+        )
+    )
+
+
+def counter_keyboard(
+    release_id: int, vote_count: int, vote_sum: int, lang: Lang
+) -> InlineKeyboardMarkup:
+    """The star row of a channel or group copy: the five stars (no one's choice marked: the
+    post is shared) and the running total and average under them."""
+    stars = rating_keyboard(release_id).inline_keyboard[0]
+    line = InlineKeyboardButton(
+        text=counter_line(vote_count, vote_sum, lang),
+        callback_data=Totals(release_id=release_id).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[stars, [line]])
+
+
 def release_title(release: Release) -> str:
     """The title as shown: one line, within `TITLE_LIMIT`, never blank."""
     return fit(one_line(release.title), TITLE_LIMIT) or f"#{release.id}"
@@ -242,8 +274,11 @@ def summary_room(release: Release) -> int:
     return TEXT_LIMIT - used
 
 
-def release_view(release: Release, lang: Lang, *, my_stars: int | None = None) -> ReleaseView:
-    """The message readers get, with `my_stars` marked in the rating row."""
+def release_view(
+    release: Release, lang: Lang, *, my_stars: int | None = None, counter: bool = False
+) -> ReleaseView:
+    """The message readers get, with `my_stars` marked in the rating row; `counter`: the copy
+    for a channel or group, with the release's totals under the stars instead."""
     title = release_title(release)
     parts = [bold(title)]
     visible = visible_length(title)
@@ -256,7 +291,10 @@ def release_view(release: Release, lang: Lang, *, my_stars: int | None = None) -
         parts.append(link(release.link, label))
         visible += 2 + visible_length(label)
     text = Html("\n\n".join(parts))
-    keyboard = rating_keyboard(release.id, my_stars)
+    if counter:
+        keyboard = counter_keyboard(release.id, release.vote_count, release.vote_sum, lang)
+    else:
+        keyboard = rating_keyboard(release.id, my_stars)
     return ReleaseView(
         text, keyboard, bold(title), release.photo_file_id, fits_caption=visible <= CAPTION_LIMIT
     )

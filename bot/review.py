@@ -57,7 +57,7 @@ async def staff_call(call: Callable[[], Awaitable[T]], *, attempts: int = ATTEMP
         if failure.kind in ("blocked", "gone"):
             logger.warning("A staff chat cannot be reached: %s", failure.error)
             return None
-        if failure.kind == "permanent":
+        if failure.kind in ("permanent", "rightless", "migrated"):
             raise failure
         if attempt == attempts or failure.retry_after > MAX_WAIT:
             raise TryLater(failure.error)

@@ -50,12 +50,16 @@ def view_calls(
     short_caption: str | None = None,
     paid: bool = False,
     preview: bool = True,
+    thread_id: int | None = None,
 ) -> Calls:
     """The text alone; a photo with the text as its caption; or a photo with its short caption,
-    then the text as its own message (see `render.release_view` for when)."""
+    then the text as its own message (see `render.release_view` for when); `thread_id`: into
+    that forum topic."""
     common: dict[str, Any] = {"parse_mode": "HTML"}
     if paid:
         common["allow_paid_broadcast"] = True
+    if thread_id is not None:
+        common["message_thread_id"] = thread_id
     markup = {} if keyboard is None else {"reply_markup": _markup(keyboard)}
     no_preview = {} if preview else {"link_preview_options": {"is_disabled": True}}
     message = ("sendMessage", {"text": text, **markup, **common, **no_preview})

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 MessageKind = Literal["release", "digest", "edit", "reply"]
 # How a failed request is sorted (`bot.pacing.SendFailure.kind`, 429s counted apart).
-ErrorClass = Literal["blocked", "gone", "transient", "permanent"]
+ErrorClass = Literal["blocked", "gone", "rightless", "migrated", "transient", "permanent"]
 
 # Methods that put a message on someone's screen or change one there.
 MESSAGE_METHODS: Final = frozenset(
@@ -129,7 +129,8 @@ class Telemetry:
         self.messages_failed = Counter(
             "pressroom_messages_failed",
             "Message requests Telegram refused or that got no answer, by kind and error class "
-            "(blocked, gone, transient, permanent); 429s are counted in pressroom_flood_waits.",
+            "(blocked, gone, rightless, migrated, transient, permanent); 429s are counted in "
+            "pressroom_flood_waits.",
             ["kind", "error"],
             registry=registry,
         )

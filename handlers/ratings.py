@@ -2,7 +2,10 @@
 widget does; stale or forged buttons get a polite notice and store nothing.
 
 A press is answered first, with the totals; the reader's choice is then marked on their copy
-by the redraw queue (`bot.redraws`), so a redraw's round trip never delays the toast."""
+by the redraw queue (`bot.redraws`), so a redraw's round trip never delays the toast. A press
+on a channel or group post is the presser's one vote on the release as well (votes are keyed by
+person), but the shared post never shows anyone's ✓: its live counter catches up instead
+(`bot.counters`), as do the counters after a private vote."""
 
 from __future__ import annotations
 
@@ -13,14 +16,15 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import render, texts
 from bot.answers import Answers
-from bot.callbacks import Rate, pressed_on
+from bot.callbacks import Rate, Totals, pressed_in, pressed_on
 from bot.config import Settings
+from bot.counters import LiveCounters
 from bot.i18n import Lang
 from bot.redraws import Redraws
 from bot.voting import VoteWriter
 from storage import releases, votes
 from storage.db import Database
-from storage.releases import UNPUBLISHED
+from storage.releases import PUBLISHED, UNPUBLISHED
 
 
 async def rate(
@@ -32,8 +36,10 @@ async def rate(
     ballots: VoteWriter,
     redraws: Redraws,
     answers: Answers,
+    counters: LiveCounters,
 ) -> None:
-    """Record the press, answer with the totals, then mark the reader's choice on their copy."""
+    """Record the press, answer with the totals, then mark the reader's choice on their copy
+    (a private one; a channel or group post's counter is brought up to date instead)."""
     release_id, stars = callback_data.release_id, callback_data.stars
     if stars not in votes.STARS or not releases.valid_id(release_id):
         await query.answer(texts.RATE_INVALID(lang), show_alert=True)
@@ -45,13 +51,34 @@ async def rate(
         await query.answer(await _refusal(db, release_id, lang, staff=staff), show_alert=True)
         return
     # Queued in the order the votes were stored, sent only once this press is answered.
-    redraw = _mark_choice(query, release_id, stars, redraws)
+    shared = pressed_in(query) < 0
+    redraw = None if shared else _mark_choice(query, release_id, stars, redraws)
     try:
         await answers.notice(
             query.id, render.rating_notice(tally.stars, tally.count, tally.average, lang)
         )
     finally:
         redraws.release(redraw)
+        if tally.changed:
+            counters.touch(release_id)
+
+
+async def totals(
+    query: CallbackQuery,
+    callback_data: Totals,
+    db: Database,
+    settings: Settings,
+    lang: Lang,
+    answers: Answers,
+) -> None:
+    """The counter line under a channel or group post: answer with the totals it shows."""
+    release_id = callback_data.release_id
+    release = await releases.get(db, release_id) if releases.valid_id(release_id) else None
+    if release is None or release.status not in PUBLISHED:
+        staff = query.from_user.id in settings.admin_ids
+        await query.answer(await _refusal(db, release_id, lang, staff=staff), show_alert=True)
+        return
+    await answers.notice(query.id, render.counter_line(release.vote_count, release.vote_sum, lang))
 
 
 async def _refusal(db: Database, release_id: int, lang: Lang, *, staff: bool) -> str:
@@ -108,5 +135,7 @@ def build() -> Router:
     """The ratings router; it must come before the fallback, which answers unknown buttons."""
     router = Router(name=__name__)
     router.callback_query.register(rate, Rate.filter())
+    router.callback_query.register(totals, Totals.filter())
     router.callback_query.register(malformed, F.data.startswith(f"{Rate.__prefix__}:"))
+    router.callback_query.register(malformed, F.data.startswith(f"{Totals.__prefix__}:"))
     return router

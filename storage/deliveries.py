@@ -31,6 +31,7 @@ STATUSES: tuple[Status, ...] = (
 )
 CANCELLED_RETRACTED = "cancelled: the release was retracted"
 CANCELLED_LEFT = "cancelled: the reader unsubscribed or paused before their turn"
+CANCELLED_MOVED = "cancelled: the group became a supergroup that has its own copy"
 
 
 class NotPublishable(ValueError):
@@ -101,6 +102,13 @@ class Job:
     language: str | None
     telegram_language: str | None
     stars: int | None
+    kind: str = "private"
+    thread_id: int | None = None
+
+    @property
+    def to_chat(self) -> bool:
+        """A channel or group copy: it carries the live counter, not one reader's vote."""
+        return self.kind != "private"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,17 +124,24 @@ class Copy:
     language: str | None
     telegram_language: str | None
     stars: int | None
+    kind: str = "private"
+
+    @property
+    def to_chat(self) -> bool:
+        """A channel or group copy: it carries the live counter, not one reader's vote."""
+        return self.kind != "private"
 
 
 @dataclass(frozen=True, slots=True)
 class Delivered:
-    """Outcome: the copy reached the reader."""
+    """Outcome: the copy reached the reader (`tally`: what a chat copy's counter shows)."""
 
     id: int
     message_id: int
     extra_message_id: int | None
     revision: int
     at: float
+    tally: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +215,7 @@ def _claim(connection: sqlite3.Connection, now: float, limit: int) -> list[Job]:
         """
         SELECT d.id, d.release_id, d.digest_id, d.chat_id, d.attempts, d.message_id,
                s.language, s.telegram_language, s.status AS reader, s.paused, s.instant,
-               v.stars
+               v.stars, s.kind, s.thread_id, s.problem
         FROM deliveries AS d
         JOIN subscribers AS s ON s.chat_id = d.chat_id
         LEFT JOIN votes AS v ON v.release_id = d.release_id AND v.user_id = d.chat_id
@@ -214,6 +229,9 @@ def _claim(connection: sqlite3.Connection, now: float, limit: int) -> list[Job]:
     settled: list[tuple[str, str | None, int]] = []
     for row in rows:
         wanted = row["reader"] == "active" and not row["paused"]
+        # A group that moved to a supergroup is still sent to: Telegram's answer names the new
+        # chat, and the outbox moves the delivery there (nothing lost, nothing sent twice).
+        wanted = wanted or row["problem"] == "migrated"
         if row["digest_id"] is None:
             wanted = wanted and bool(row["instant"])
         if wanted:
@@ -247,13 +265,15 @@ def _job(row: aiosqlite.Row) -> Job:
         language=row["language"],
         telegram_language=row["telegram_language"],
         stars=row["stars"],
+        kind=row["kind"],
+        thread_id=row["thread_id"],
     )
 
 
 async def record(db: Database, outcomes: Sequence[Outcome], *, now: float) -> None:
     """Write a batch of delivery outcomes, and the reader status they imply, in one transaction."""
     sent = [
-        (o.message_id, o.extra_message_id, o.revision, o.at, o.id)
+        (o.message_id, o.extra_message_id, o.revision, o.at, o.tally, o.id)
         for o in outcomes
         if isinstance(o, Delivered)
     ]
@@ -280,7 +300,7 @@ async def record(db: Database, outcomes: Sequence[Outcome], *, now: float) -> No
 
 def _record(
     connection: sqlite3.Connection,
-    sent: Sequence[tuple[int, int | None, int, float, int]],
+    sent: Sequence[tuple[int, int | None, int, float, str | None, int]],
     retries: Sequence[tuple[int, float, str | None, int | None, int]],
     finals: Sequence[tuple[str, str | None, int, int | None, int]],
     unreachable: Sequence[tuple[str, int]],
@@ -288,7 +308,8 @@ def _record(
 ) -> None:
     connection.executemany(
         "UPDATE deliveries SET status = 'sent', message_id = ?, extra_message_id = ?, "
-        "revision = ?, sent_at = ?, attempts = attempts + 1, error = NULL WHERE id = ?",
+        "revision = ?, sent_at = ?, tally = ?, attempts = attempts + 1, error = NULL "
+        "WHERE id = ?",
         sent,
     )
     connection.executemany(
@@ -378,7 +399,7 @@ async def copies(
     rows = await db.fetchall(
         """
         SELECT d.id, d.chat_id, d.message_id, d.extra_message_id, d.revision, d.sent_at,
-               s.language, s.telegram_language, v.stars
+               s.language, s.telegram_language, v.stars, s.kind
         FROM deliveries AS d
         JOIN subscribers AS s ON s.chat_id = d.chat_id
         LEFT JOIN votes AS v ON v.release_id = d.release_id AND v.user_id = d.chat_id
@@ -400,6 +421,7 @@ async def copies(
             language=row["language"],
             telegram_language=row["telegram_language"],
             stars=row["stars"],
+            kind=row["kind"],
         )
         for row in rows
     ]
@@ -485,3 +507,86 @@ async def set_report_message(db: Database, release_id: int, message_id: int) -> 
     await db.write(
         "UPDATE releases SET report_message_id = ? WHERE id = ?", (message_id, release_id)
     )
+
+
+# --- Channel and group copies: their live counters -------------------------------------------
+
+
+def tally_of(vote_count: int, vote_sum: int) -> str:
+    """What a chat copy's counter shows, as stored in `deliveries.tally`: "count:sum"."""
+    return f"{vote_count}:{vote_sum}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatCopy:
+    """A release's copy in a channel or group: `message_id` is the message with the stars."""
+
+    id: int
+    release_id: int
+    chat_id: int
+    message_id: int
+    language: str | None
+    telegram_language: str | None
+    tally: str | None
+
+
+_CHAT_COPIES = """
+    SELECT d.id, d.release_id, d.chat_id, COALESCE(d.extra_message_id, d.message_id) AS shown,
+           s.language, s.telegram_language, d.tally
+    FROM deliveries AS d
+    JOIN subscribers AS s ON s.chat_id = d.chat_id
+    JOIN releases AS r ON r.id = d.release_id
+    WHERE d.chat_id < 0 AND d.status = 'sent' AND d.message_id IS NOT NULL
+      AND s.status IN ('active', 'unsubscribed') AND r.status IN ('sending', 'sent')
+"""
+
+
+def _chat_copy(row: aiosqlite.Row) -> ChatCopy:
+    return ChatCopy(
+        id=row["id"],
+        release_id=row["release_id"],
+        chat_id=row["chat_id"],
+        message_id=row["shown"],
+        language=row["language"],
+        telegram_language=row["telegram_language"],
+        tally=row["tally"],
+    )
+
+
+async def chat_copies(db: Database, release_id: int) -> list[ChatCopy]:
+    """The release's copies in channels and groups the bot can still edit."""
+    rows = await db.fetchall(f"{_CHAT_COPIES} AND d.release_id = ? ORDER BY d.id", (release_id,))
+    return [_chat_copy(row) for row in rows]
+
+
+async def stale_chat_copies(db: Database) -> list[ChatCopy]:
+    """Chat copies whose counter shows other totals than the release has now (a restart came
+    between a vote and its counter's edit)."""
+    rows = await db.fetchall(
+        f"{_CHAT_COPIES} AND d.tally IS NOT (r.vote_count || ':' || r.vote_sum) ORDER BY d.id"
+    )
+    return [_chat_copy(row) for row in rows]
+
+
+async def set_tallies(db: Database, shown: Iterable[tuple[int, str]]) -> None:
+    """Record what chat copies' counters show now: (delivery id, "count:sum")."""
+    rows = [(tally, delivery_id) for delivery_id, tally in shown]
+    if rows:
+        await db.write_many("UPDATE deliveries SET tally = ? WHERE id = ?", rows)
+
+
+async def move(db: Database, delivery_id: int, chat_id: int) -> bool:
+    """Send the delivery to `chat_id` instead (its group became that supergroup); False when
+    that chat has its own copy of the release already (the caller cancels this one)."""
+
+    def work(connection: sqlite3.Connection) -> bool:
+        try:
+            connection.execute(
+                "UPDATE deliveries SET chat_id = ? WHERE id = ?", (chat_id, delivery_id)
+            )
+        except sqlite3.IntegrityError:
+            # UNIQUE (release_id, chat_id): the supergroup got the release when it was published.
+            return False
+        return True
+
+    return await db.run(work)
