@@ -20,6 +20,7 @@ from bot import digests, ops, texts
 from bot.answers import Answers
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
+from bot.group_admins import GroupAdmins
 from bot.i18n import LANGUAGES, Text
 from bot.lane import PeopleLane, warm_up
 from bot.middleware import ReaderMiddleware
@@ -77,6 +78,7 @@ def build_dispatcher(
         updates=updates,
         pastes=PasteWindows(turns, paste_window),
         digest_throttle=digest_throttle or Throttle(),
+        group_admins=GroupAdmins(),
     )
     # Outermost, so that a stop waits for everything an update does.
     dispatcher.update.outer_middleware(updates)

@@ -13,7 +13,14 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 
 from bot import texts
-from bot.callbacks import DigestOpen, DigestPage, Rate, ReleaseButton, SettingsButton
+from bot.callbacks import (
+    ChatSwitch,
+    DigestOpen,
+    DigestPage,
+    Rate,
+    ReleaseButton,
+    SettingsButton,
+)
 from storage import releases
 from tests.harness import STAFF_ID, Pressroom
 from tests.publishing_kit import BODY, post, publish, readers
@@ -41,7 +48,14 @@ async def test_a_star_on_a_draft_or_scheduled_number_answers_as_for_no_release(
 
 # Past 64 bits, at the edges of 64 bits, negative and zero: what a hand-made press may carry.
 ABSURD = [0, -1, -(2**63) - 1, 2**63, 2**64, 10**40]
-FACTORIES: list[type[CallbackData]] = [SettingsButton, Rate, ReleaseButton, DigestPage, DigestOpen]
+FACTORIES: list[type[CallbackData]] = [
+    SettingsButton,
+    Rate,
+    ReleaseButton,
+    DigestPage,
+    DigestOpen,
+    ChatSwitch,
+]
 
 
 def forged(factory: type[CallbackData]) -> list[str]:

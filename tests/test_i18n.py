@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot import source_texts, texts
+from bot import chat_texts, source_texts, texts
 from bot.html import Html
 from bot.i18n import Text, pick_language
 
@@ -16,6 +16,16 @@ ALL_TEXTS = (
         f"source_texts.{name}": value
         for name, value in vars(source_texts).items()
         if isinstance(value, Text)
+    }
+    | {
+        f"chat_texts.{name}": value
+        for name, value in vars(chat_texts).items()
+        if isinstance(value, Text)
+    }
+    | {
+        f"chat_texts.{table}[{key}]": value
+        for table in ("KIND", "LOST")
+        for key, value in getattr(chat_texts, table).items()
     }
     | {
         f"command /{command}": text
