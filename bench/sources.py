@@ -28,6 +28,7 @@ import trafilatura
 from bench import machine
 from bot.sources.fetch import FetchConfig
 from bot.sources.poller import NewItem, Poller, SourceNotice, SourcesConfig
+from bot.workers import Workers
 from storage import sources as stored
 from storage.db import Database
 
@@ -87,7 +88,8 @@ async def run(feeds: int, changed: int, latency: float, concurrency: int) -> lis
         config = SourcesConfig(
             fetch=FetchConfig(allow_private=True), interval=600.0, concurrency=concurrency
         )
-        poller = Poller(db, config, on_item=on_item, on_notice=on_notice)
+        workers = Workers()
+        poller = Poller(db, config, on_item=on_item, on_notice=on_notice, workers=workers)
         try:
             added = await asyncio.gather(
                 *(poller.add_source(f"{site.base}/feeds/{n}.xml") for n in range(feeds))
@@ -123,6 +125,7 @@ async def run(feeds: int, changed: int, latency: float, concurrency: int) -> lis
             assert stored_count == feeds
         finally:
             await poller.close()
+            workers.close()
             await db.close()
             site.stop()
     return rows

@@ -154,6 +154,7 @@ async def _start(
         SourcesConfig.from_settings(settings),
         on_item=intake.on_item,
         on_notice=intake.on_notice,
+        workers=dispatcher["workers"],
     )
     dispatcher["source_jobs"] = SourceJobs(dispatcher["db"], poller)
     await dispatcher["source_jobs"].start()

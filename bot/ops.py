@@ -18,11 +18,10 @@ from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bot import texts
+from bot import review, texts
 from bot.backup_job import BackupJob
 from bot.config import Settings
 from bot.health import Health, Probe, WebhookCheck, assess, needs_webhook_check
-from bot.i18n import pick_language
 from bot.redact import redact
 from bot.status import StatusFacts
 from bot.telemetry import Telemetry
@@ -213,17 +212,7 @@ class Operations:
 
     async def tell_staff(self, reason: str) -> None:
         """Tell every staff member, in their language, that a scheduled backup failed."""
-        token = self.settings.bot_token.get_secret_value()
-        for admin_id in sorted(self.settings.admin_ids):
-            staff = await subscribers.get(self.db, admin_id)
-            lang = pick_language(
-                staff.language if staff else None,
-                staff.telegram_language if staff else None,
-                self.settings.default_language,
-            )
-            try:
-                await self.bot.send_message(
-                    admin_id, texts.BACKUP_FAILED(lang, reason=redact(reason, [token]))
-                )
-            except TelegramAPIError as error:
-                logger.warning("Backup failure not told to %s: %s", admin_id, error.message)
+        reason = redact(reason, [self.settings.bot_token.get_secret_value()])
+        await review.tell_staff(
+            self.bot, self.db, self.settings, lambda lang: texts.BACKUP_FAILED(lang, reason=reason)
+        )

@@ -27,9 +27,12 @@ SKIP_WORDS = frozenset({"-", "—", "skip", "no", "none", "пропустить"
 # Control characters Telegram would reject or show as boxes, and lone surrogates, which
 # Telegram refuses outright; tabs and newlines stay. Also zero-width and direction-changing
 # characters (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069): unseen, they pad a title past its
-# limit or make it read backwards in the chat list.
+# limit or make it read backwards in the chat list. The zero-width joiner stays between two
+# emoji, where it makes one picture of them (👩‍💻).
+_EMOJI = "\u2190-\u2bff\ufe0f\U0001f000-\U0001faff"
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    f"|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])"
 )
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)")
 _LINK = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)

@@ -21,7 +21,14 @@ from importlib.metadata import version as package_version
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from aiogram import BaseMiddleware
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 
 from bot.logs import log_ids
 from bot.pacing import failure_of
@@ -100,6 +107,8 @@ class Telemetry:
     """One bot's counters and health timestamps, with the registry `/metrics` exposes."""
 
     def __init__(self, *, mode: Literal["polling", "webhook"] = "polling") -> None:
+        # Per-counter `_created` timestamps are noise; the switch is process-wide.
+        disable_created_metrics()
         self.registry = CollectorRegistry(auto_describe=True)
         self.mode = mode
         self.version = version()

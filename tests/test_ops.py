@@ -121,6 +121,7 @@ def test_each_bot_has_its_own_registry_and_every_name_says_pressroom() -> None:
     assert first.registry.get_sample_value("pressroom_flood_wait_seconds_total") == 2.5
     text = first.exposition().decode()
     assert 'pressroom_messages_failed_total{error="blocked",kind="digest"} 1.0' in text
+    assert "_created" not in text
     names = {sample.name for family in first.registry.collect() for sample in family.samples}
     assert names and all(name.startswith("pressroom_") for name in names)
 

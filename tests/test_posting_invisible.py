@@ -29,6 +29,22 @@ def test_one_line_and_paragraphs_drop_hidden_characters(
     assert posting.paragraphs(f"{text}\n{text}") == (f"{kept}\n{kept}" if kept else "")
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("\U0001f469\u200d\U0001f4bb team", "\U0001f469\u200d\U0001f4bb team"),
+        ("\U0001f3f3\ufe0f\u200d\U0001f308 flag", "\U0001f3f3\ufe0f\u200d\U0001f308 flag"),
+        ("\u2764\ufe0f\u200d\U0001f525", "\u2764\ufe0f\u200d\U0001f525"),
+        ("\U0001f469\u200d team", "\U0001f469 team"),
+        ("team \u200d\U0001f4bb", "team \U0001f4bb"),
+        ("\u200d\u200d\U0001f4bb", "\U0001f4bb"),
+    ],
+)
+def test_the_joiner_stays_only_inside_an_emoji_sequence(typed: str, kept: str) -> None:
+    assert posting.one_line(typed) == kept
+    assert posting.paragraphs(typed) == kept
+
+
 @pytest.mark.parametrize("hidden", HIDDEN, ids=[f"U+{ord(c):04X}" for c in HIDDEN])
 def test_hidden_characters_neither_pad_a_title_past_the_limit_nor_pass_for_one(
     hidden: str,

@@ -12,6 +12,7 @@ import pytest
 from bot.sources.fetch import FetchConfig
 from bot.sources.jobs import SourceJobs, job_id
 from bot.sources.poller import CannotAdd, CannotFetch, NewItem, Poller, SourceNotice, SourcesConfig
+from bot.workers import Workers
 from storage import releases
 from storage import sources as stored
 from storage.db import Database
@@ -27,6 +28,7 @@ class Staff:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.workers = Workers()
         self.items: list[NewItem] = []
         self.notices: list[SourceNotice] = []
         self.fail_on: str | None = None
@@ -59,7 +61,12 @@ class Staff:
 
     def poller(self, config: SourcesConfig = CONFIG) -> Poller:
         return Poller(
-            self.db, config, on_item=self.on_item, on_notice=self.on_notice, jitter=lambda: 0.5
+            self.db,
+            config,
+            on_item=self.on_item,
+            on_notice=self.on_notice,
+            workers=self.workers,
+            jitter=lambda: 0.5,
         )
 
 
@@ -79,6 +86,7 @@ async def poller(staff: Staff) -> AsyncIterator[Poller]:
     poller = staff.poller()
     yield poller
     await poller.close()
+    staff.workers.close()
 
 
 def _entries(*guids: str, teaser: str = "The Kazan plant opened...") -> list[Entry]:
@@ -251,12 +259,20 @@ async def test_fetch_article_for_post_link(site: Site, poller: Poller) -> None:
     with pytest.raises(CannotFetch, match="HTTP 404"):
         await poller.fetch_article(site.url("/status/404"))
     small = SourcesConfig(fetch=FetchConfig(timeout=2.0, max_bytes=65536, allow_private=True))
-    capped = Poller(poller._db, small, on_item=poller._on_item, on_notice=poller._on_notice)
+    poller_workers = Workers(threads=1)
+    capped = Poller(
+        poller._db,
+        small,
+        on_item=poller._on_item,
+        on_notice=poller._on_notice,
+        workers=poller_workers,
+    )
     try:
         with pytest.raises(CannotFetch, match=r"larger than 0\.0625 MB"):
             await capped.fetch_article(site.url("/huge"))
     finally:
         await capped.close()
+        poller_workers.close()
 
 
 async def test_a_permanent_redirect_updates_the_stored_address(
@@ -453,7 +469,9 @@ async def test_a_poll_stopped_before_its_draft_is_stored_takes_the_item_next_tim
         await asyncio.Event().wait()
         return None
 
-    first = Poller(db, CONFIG, on_item=stopped_midway, on_notice=staff.on_notice)
+    first = Poller(
+        db, CONFIG, on_item=stopped_midway, on_notice=staff.on_notice, workers=staff.workers
+    )
     source = (await first.add_source(site.url("/feeds/a.xml"))).source
     site.feeds["a"] = _entries("1")
     poll = asyncio.create_task(first.poll(source.id))

@@ -1,10 +1,10 @@
 """Reading a fetched feed: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed by hand.
 
-Call `parse_feed` from a worker thread (`asyncio.to_thread`): feedparser is pure Python and a
-large feed takes tens of milliseconds. It is only ever handed bytes we fetched, as a stream:
-given a string it would fetch a URL or open a file of that name. Each item gets a key that
-stays the same while the item lives (`item_key`), and `is_teaser` tells whether its text is
-only the start of the article.
+The poller calls `parse_feed` in a worker thread (`bot.workers.Workers`): feedparser is pure
+Python and a large feed takes tens of milliseconds. It is only ever handed bytes we fetched, as
+a stream: given a string it would fetch a URL or open a file of that name. Each item gets a key
+that stays the same while the item lives (`item_key`), and `is_teaser` tells whether its text
+is only the start of the article.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Reading a fetched web page: the feeds it names, and the article it carries.
 
-Both run in a worker thread (`asyncio.to_thread`): lxml and trafilatura take milliseconds to
-tens of milliseconds a page. Nothing here fetches: lxml's parser is built with `no_network`,
-trafilatura gets the parsed tree, and every address found is only returned, resolved against
-the page's own.
+The poller runs both in a worker thread (`bot.workers.Workers`): lxml and trafilatura take
+milliseconds to tens of milliseconds a page. Nothing here fetches: lxml's parser is built with
+`no_network`, trafilatura gets the parsed tree, and every address found is only returned,
+resolved against the page's own.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from storage.sources import Source
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.workers import Workers
 
 __all__ = [
     "Added",
@@ -144,6 +145,7 @@ class Poller:
         *,
         on_item: ItemHandler,
         on_notice: NoticeHandler,
+        workers: Workers,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         jitter: Callable[[], float] = random.random,
@@ -152,6 +154,8 @@ class Poller:
         self.config = config
         self._on_item = on_item
         self._on_notice = on_notice
+        # Parsing feeds and pages shares the summaries' thread pool and its time budget.
+        self._run = workers.run
         self.fetcher = fetcher or Fetcher(config.fetch)
         self._clock = clock
         self._jitter = jitter
@@ -174,7 +178,7 @@ class Poller:
         if result.error is not None:
             raise CannotFetch(result.error)
         try:
-            article = await asyncio.to_thread(
+            article = await self._run(
                 extract_article, result.body, result.content_type, result.final_url
             )
         except Exception as error:
@@ -203,9 +207,7 @@ class Poller:
         # A permanent redirect moves the source; a temporary one leaves the address as given.
         feed_url = result.moved_to or address
         try:
-            feed = await asyncio.to_thread(
-                parse_feed, result.body, result.content_type, result.final_url
-            )
+            feed = await self._run(parse_feed, result.body, result.content_type, result.final_url)
         except NotAFeed as not_a_feed:
             found = await self._discover(result)
             if found is None:
@@ -240,7 +242,7 @@ class Poller:
     async def _discover(self, page: FetchResult) -> tuple[FetchResult, Feed] | None:
         """The first feed named by an HTML page that fetches and parses."""
         try:
-            candidates = await asyncio.to_thread(
+            candidates = await self._run(
                 discover_feeds, page.body, page.content_type, page.final_url
             )
         except Exception:
@@ -251,7 +253,7 @@ class Poller:
             if result.error is not None:
                 continue
             try:
-                feed = await asyncio.to_thread(
+                feed = await self._run(
                     parse_feed, result.body, result.content_type, result.final_url
                 )
             except Exception:
@@ -291,7 +293,7 @@ class Poller:
         error = result.error
         if result.ok:
             try:
-                feed = await asyncio.to_thread(
+                feed = await self._run(
                     parse_feed, result.body, result.content_type, result.final_url
                 )
             except NotAFeed as not_a_feed:
@@ -338,14 +340,14 @@ class Poller:
 
     async def _full_item(self, source: Source, item: FeedItem) -> NewItem:
         """The item with its article text: the feed's own, or the page's if that is a teaser."""
-        text = await asyncio.to_thread(clean, item.content)
+        text = await self._run(clean, item.content)
         title, image = item.title, item.image
         canonical = canonical_form(item.link) if item.link else None
         if item.link and is_teaser(text):
             result = await self._fetch_page(item.link)
             if result.ok:
                 try:
-                    article = await asyncio.to_thread(
+                    article = await self._run(
                         extract_article, result.body, result.content_type, result.final_url
                     )
                 except Exception:

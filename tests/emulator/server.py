@@ -10,14 +10,47 @@ Test-side API (async where it touches the network or the update queue):
 
 - ``await start()`` / ``await stop()``; ``base_url``; ``token``; ``bot_user``.
 - People and chats: ``add_user(user_id, *, first_name, last_name, language_code, username,
-  started)``, ``add_group(chat_id, *, title, type, username)``.
-- Updates from people: ``await send_text(user_id, text, *, chat_id=None)`` (``/command`` gets a
-  ``bot_command`` entity), ``await send_photo(user_id, *, caption=None)``,
+  started)``, ``add_group(chat_id, *, title="Test group", type="group", username=None,
+  is_forum=False, member_count=3, bot_status=None, bot_rights=None)`` (see below).
+- Updates from people: ``await send_text(user_id, text, *, chat_id=None, thread_id=None)``
+  (``/command`` and ``/command@any_bot`` get a ``bot_command`` entity; in a channel it is a
+  ``channel_post``), ``await send_photo(user_id, *, caption=None, chat_id=None)``,
   ``await send_forward(user_id, text, *, from_chat_title=...)``,
   ``await press_button(user_id, chat_id, message_id, callback_data, *, forge=False)`` returning
-  the callback query id, ``await block_bot(user_id)`` / ``await unblock_bot(user_id)``.
+  the callback query id (``chat_instance`` differs per chat), ``await block_bot(user_id)`` /
+  ``await unblock_bot(user_id)``. Writing or pressing in a group starts no private chat.
+- Groups and channels (rules in ``tests.emulator.chats``): ``add_group`` creates a chat the bot
+  is already in, no update pushed; ``bot_status`` defaults to "administrator" in a channel (every
+  right: post, edit, ...) and "member" elsewhere; ``bot_rights`` overrides single
+  ChatAdministratorRights booleans. ``set_role(chat_id, user_id, status)`` ("creator",
+  "administrator", "member", "left", "kicked", "restricted") is what getChatMember answers; a
+  person who wrote there is a "member", anyone else "left", an unknown user id 400 "Bad Request:
+  user not found". ``await add_bot(chat_id, by_user_id, *, status="administrator",
+  rights=None)`` (adding again changes the rights; the adder becomes an administrator) and
+  ``await remove_bot(chat_id, by_user_id, *, kicked=True)`` push ``my_chat_member``.
+  ``restrict_bot(chat_id, restricted=True)`` takes the bot's right to send in a group.
+  ``add_topic(chat_id, thread_id, name)`` opens a forum topic; ``send_text(...,
+  thread_id=)`` opens unknown ones. ``await migrate_group(chat_id, new_chat_id)`` upgrades a
+  group: a supergroup with the same title, roles and bot rights, a service message with
+  ``migrate_to_chat_id`` in the old chat and one with ``migrate_from_chat_id`` in the new, from
+  the creator; any call naming the old id then answers 400 "Bad Request: group chat was
+  upgraded to a supergroup chat" with ``parameters.migrate_to_chat_id``. Answered for real:
+  getChatMember, getChatAdministrators (creator first, the bot last when it is an admin),
+  getChatMemberCount, getChat (``is_forum``), leaveChat (the bot is "left", a ``my_chat_member``
+  from the bot itself follows).
+- Refusals in groups and channels: the bot left: 403 "Forbidden: bot is not a member of the
+  {group|supergroup|channel} chat"; removed: 403 "Forbidden: bot was kicked from the {...} chat"
+  (sends, edits and deletes). Channel sends without ``can_post_messages``: 400 "Bad Request: need
+  administrator rights in the channel chat"; channel edits without ``can_edit_messages``: 400
+  "Bad Request: not enough rights to edit messages in the chat" (the emulator's wording). A
+  restricted bot: 400 "Bad Request: not enough rights to send text messages to the chat"
+  ("photos" for sendPhoto). ``message_thread_id`` outside a forum or naming no known topic: 400
+  "Bad Request: message thread not found". The bot's channel posts carry ``sender_chat`` (the
+  channel) and no ``from``; group messages have ``from`` = the bot; topic messages carry
+  ``message_thread_id`` and ``is_topic_message``.
 - What the bot did: ``messages(chat_id, *, include_deleted=False)``, ``last_message(chat_id)``,
-  ``message(chat_id, message_id)``, ``delivered_count(chat_id=None)``,
+  ``message(chat_id, message_id)``, ``edit_times(chat_id, message_id=None)`` (when each
+  successful edit happened, in ``now()`` time, sorted), ``delivered_count(chat_id=None)``,
   ``sent_count(method="sendMessage")``, ``callback_answers[query_id]``, ``commands(scope=None,
   language_code="")``, ``chat_actions``, ``requests`` (``RequestRecord`` log), ``calls(method)``,
   ``status_counts`` (e.g. ``status_counts[429]``), ``violations``, ``take_violations()``.
@@ -29,7 +62,8 @@ Test-side API (async where it touches the network or the update queue):
 A ``StoredMessage`` keeps what a person sees and what the bot sent: ``text``/``caption`` after
 parsing, ``entities``, ``spans("bold")``, ``html`` (the raw text sent), ``buttons``,
 ``button(label)``, ``reply_markup``, ``photo``, ``link_preview_options``, ``deleted``,
-``edit_count``, ``history`` (the state before each edit), ``date``, ``params``.
+``edit_count``, ``edit_times``, ``history`` (the state before each edit), ``date``, ``params``,
+``thread_id`` (``message_thread_id``), ``service`` (e.g. ``migrate_to_chat_id``).
 
 Violations are: an unknown method, parameter or object field, a missing required one, a wrong
 type, a value outside the reference's limits (text 1-4096 and captions 0-1024 UTF-16 units after
@@ -39,9 +73,12 @@ command. A test that provokes one on purpose clears it with ``take_violations()`
 Knobs (all off by default): ``checks`` (spec validation; off for raw benchmarks), ``latency``
 (seconds added to every request, concurrently, once it has been read: a client that stops
 waiting loses the answer, not the request), ``global_rate`` (messages/s across chats, token
-bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_minute``,
+bucket), ``per_chat_rate`` with ``per_chat_burst`` (private chats), ``group_per_minute``
+(sends to a group or channel), ``group_edits_per_minute`` with ``group_edit_burst`` (default 3:
+editMessageText/Caption/ReplyMarkup per group or channel, shared by all its messages; 0 = off),
 ``paid_broadcast_rate`` (replaces ``global_rate`` for ``allow_paid_broadcast=true``),
-``enable_telegram_limits()`` (30/s, 1/s burst 3, 20/min, 1000/s paid), ``blocked`` and
+``enable_telegram_limits()`` (30/s, 1/s burst 3, 20/min sends and 20/min edits burst 3 per
+group, 1000/s paid), ``blocked`` and
 ``deactivated`` (sets of user ids answered 403), ``fail_rate`` (injected 500/502, seeded by
 ``seed``), ``hang_rate`` and ``hang_next(n, deliver=False)`` (requests never answered until
 ``stop()``; with ``deliver=True`` the message is created and only the answer is lost),
@@ -54,7 +91,8 @@ URL, token included; recorded with status 0 and description ``"malformed"``),
 ``webhook_retry_delay`` (pause before pushing an update again after the bot refused it).
 Hooks for benchmarks: ``on_arrival(method, params)`` runs when a request has been read (before
 the latency), ``on_result(method, params, result)`` after a call succeeded.
-Sends, copies and forwards count against the flood limits; edits count against the global bucket.
+Sends, copies and forwards count against the flood limits; edits count against the global bucket
+and, in groups and channels, the per-chat edit bucket (a 429 with ``parameters.retry_after``).
 A request answered 429, 403, 5xx, malformed or left hanging creates no message.
 
 Injecting a command and reading the reply::
@@ -84,6 +122,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.emulator import chats
 from tests.emulator.html import HtmlParseError, ParsedText, parse_html, plain_text, utf16_len
 from tests.emulator.spec import BotApiSpec, EntrySpec, SpecViolation, Upload
 from tests.emulator.state import (
@@ -129,12 +168,14 @@ class ApiError(Exception):
         description: str,
         *,
         retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
         violation: str | None = None,
     ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
         self.violation = violation
 
     def body(self) -> dict[str, Any]:
@@ -146,6 +187,8 @@ class ApiError(Exception):
         }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -219,6 +262,8 @@ class Emulator:
         self.per_chat_rate: float | None = None
         self.per_chat_burst = 3
         self.group_per_minute: float | None = None
+        self.group_edits_per_minute = 0.0
+        self.group_edit_burst = 3
         self.paid_broadcast_rate: float | None = None
         self.blocked: set[int] = set()
         self.deactivated: set[int] = set()
@@ -270,6 +315,7 @@ class Emulator:
         self._global_bucket: TokenBucket | None = None
         self._paid_bucket: TokenBucket | None = None
         self._chat_buckets: dict[int, TokenBucket] = {}
+        self._edit_buckets: dict[int, TokenBucket] = {}
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self._webhook_task: asyncio.Task[None] | None = None
@@ -290,6 +336,10 @@ class Emulator:
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
+            "getChatAdministrators": self._get_chat_administrators,
+            "getChatMemberCount": self._get_chat_member_count,
+            "leaveChat": self._leave_chat,
             "sendChatAction": self._send_chat_action,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
@@ -339,6 +389,7 @@ class Emulator:
         self.per_chat_rate = 1
         self.per_chat_burst = 3
         self.group_per_minute = 20
+        self.group_edits_per_minute = 20
         self.paid_broadcast_rate = 1000
 
     def hang_next(self, count: int = 1, *, deliver: bool = False) -> None:
@@ -383,10 +434,122 @@ class Emulator:
         title: str = "Test group",
         type: str = "group",
         username: str | None = None,
+        is_forum: bool = False,
+        member_count: int = 3,
+        bot_status: str | None = None,
+        bot_rights: dict[str, bool] | None = None,
     ) -> Chat:
-        """Create a group, supergroup or channel the bot is a member of."""
-        chat = Chat(chat_id, type, title, username)
+        """Create a group, supergroup or channel the bot is already in (no update is pushed).
+
+        ``bot_status`` defaults to "administrator" (all rights) in a channel and "member"
+        elsewhere; ``bot_rights`` overrides single ChatAdministratorRights of an administrator.
+        """
+        if type not in ("group", "supergroup", "channel"):
+            raise AssertionError(f"unknown chat type {type!r}")
+        status = bot_status or ("administrator" if type == "channel" else "member")
+        if status not in chats.STATUSES:
+            raise AssertionError(f"unknown chat member status {status!r}")
+        chat = Chat(chat_id, type, title, username, is_forum=is_forum, member_count=member_count)
+        chat.bot_status = status
+        chat.bot_rights = chats.admin_rights(type, bot_rights)
         self._add_chat(chat)
+        return chat
+
+    def set_role(self, chat_id: int, user_id: int, status: str) -> None:
+        """What getChatMember answers for a person: creator, administrator, member, left,
+        kicked (or restricted)."""
+        chat = self._group(chat_id)
+        if status not in chats.STATUSES:
+            raise AssertionError(f"unknown chat member status {status!r}")
+        self._user(user_id, private=False)
+        chat.roles[user_id] = status
+
+    def restrict_bot(self, chat_id: int, restricted: bool = True) -> None:
+        """Take the bot's right to send in a group (or give it back); no update is pushed."""
+        chat = self._group(chat_id)
+        chat.bot_status = "restricted" if restricted else "member"
+
+    def add_topic(self, chat_id: int, thread_id: int, name: str = "Topic") -> None:
+        """Open a topic in a forum; ``send_text(..., thread_id=)`` opens unknown ones itself."""
+        chat = self._group(chat_id)
+        if not chat.is_forum:
+            raise AssertionError(f"chat {chat_id} is not a forum; add_group(is_forum=True)")
+        chat.topics[thread_id] = name
+
+    async def add_bot(
+        self,
+        chat_id: int,
+        by_user_id: int,
+        *,
+        status: str = "administrator",
+        rights: dict[str, bool] | None = None,
+    ) -> None:
+        """A person adds the bot to an existing chat or changes its rights: a my_chat_member
+        update; adding it as an administrator makes that person one too if they were not."""
+        chat = self._group(chat_id)
+        if status not in ("administrator", "member"):
+            raise AssertionError(f"add_bot status must be administrator or member, not {status!r}")
+        if status == "administrator" and chats.role(chat, by_user_id) != "creator":
+            self.set_role(chat_id, by_user_id, "administrator")
+        self._change_bot(chat, by_user_id, status, chats.admin_rights(chat.type, rights))
+
+    async def remove_bot(self, chat_id: int, by_user_id: int, *, kicked: bool = True) -> None:
+        """A person removes the bot (``kicked``) or the bot is made to leave: my_chat_member."""
+        chat = self._group(chat_id)
+        self._change_bot(chat, by_user_id, "kicked" if kicked else "left", chat.bot_rights)
+
+    def _change_bot(
+        self, chat: Chat, by_user_id: int, status: str, rights: dict[str, bool]
+    ) -> None:
+        by_bot = by_user_id == self.bot_user.id
+        user = self.bot_user if by_bot else self._user(by_user_id, private=False)
+        old = chats.bot_member(chat, self.bot_user.to_api())
+        chat.bot_status, chat.bot_rights = status, rights
+        self._push_update(
+            "my_chat_member",
+            {
+                "chat": self._chat_api[chat.id],
+                "from": user.to_api(),
+                "date": int(self.now()),
+                "old_chat_member": old,
+                "new_chat_member": chats.bot_member(chat, self.bot_user.to_api()),
+            },
+        )
+
+    async def migrate_group(self, chat_id: int, new_chat_id: int) -> Chat:
+        """A group becomes a supergroup with a new id, as Telegram does on upgrade: service
+        messages in both chats; calls to the old id then answer 400 with migrate_to_chat_id."""
+        old = self._group(chat_id)
+        if old.type != "group":
+            raise AssertionError(f"only a group can be upgraded, chat {chat_id} is {old.type}")
+        new = self.add_group(
+            new_chat_id,
+            title=old.title or "",
+            type="supergroup",
+            member_count=old.member_count,
+            bot_status=old.bot_status,
+        )
+        new.bot_rights = chats.admin_rights("supergroup", old.bot_rights)
+        new.roles = dict(old.roles)
+        creators = [u for u, r in old.roles.items() if r == "creator"]
+        owner = next(iter(creators or old.roles or self.users), None)
+        if owner is None:
+            raise AssertionError("nobody to upgrade the group: set_role() its creator first")
+        for chat, service in (
+            (old, {"migrate_to_chat_id": new_chat_id}),
+            (new, {"migrate_from_chat_id": chat_id}),
+        ):
+            message = self._store(
+                chat.id, from_bot=False, sender_id=owner, method="", service=service
+            )
+            self._push_update("message", self._message_api(message))
+        old.migrated_to = new_chat_id
+        return new
+
+    def _group(self, chat_id: int) -> Chat:
+        chat = self.chats.get(chat_id)
+        if chat is None or chat.type == "private":
+            raise AssertionError(f"group or channel {chat_id} does not exist; add_group() it")
         return chat
 
     def _add_chat(self, chat: Chat) -> None:
@@ -396,20 +559,22 @@ class Emulator:
         if chat.username and chat.type != "private":
             self._usernames[chat.username.lower()] = chat.id
 
-    def _user(self, user_id: int) -> User:
+    def _user(self, user_id: int, *, private: bool = True) -> User:
+        """A person, created if new; writing privately to the bot starts their chat with it."""
         user = self.users.get(user_id)
         if user is None:
-            user = self.add_user(user_id)
-        chat = self.chats[user_id]
-        chat.started = True
+            user = self.add_user(user_id, started=private)
+        if private:
+            self.chats[user_id].started = True
         return user
 
     # ----------------------------------------------------------------- updates from people
 
     async def send_text(
-        self, user_id: int, text: str, *, chat_id: int | None = None
+        self, user_id: int, text: str, *, chat_id: int | None = None, thread_id: int | None = None
     ) -> StoredMessage:
-        """A person writes ``text`` to the bot (privately, or in the group ``chat_id``)."""
+        """A person writes ``text`` to the bot (privately, or in the group ``chat_id``, in the
+        forum topic ``thread_id``, opened if new)."""
         entities = [
             {
                 "type": "bot_command",
@@ -418,14 +583,14 @@ class Emulator:
             }
             for m in _BOT_COMMAND.finditer(text)
         ]
-        return self._incoming(user_id, chat_id, text=text, entities=entities)
+        return self._incoming(user_id, chat_id, thread_id, text=text, entities=entities)
 
     async def send_photo(
         self, user_id: int, *, caption: str | None = None, chat_id: int | None = None
     ) -> StoredMessage:
         """A person sends a photo, optionally with a caption."""
         photo = self._photo_sizes(b"\xff\xd8photo")
-        return self._incoming(user_id, chat_id, photo=photo, caption=caption)
+        return self._incoming(user_id, chat_id, None, photo=photo, caption=caption)
 
     async def send_forward(
         self,
@@ -443,7 +608,7 @@ class Emulator:
             "message_id": 1,
             "date": int(self.now()) - 60,
         }
-        return self._incoming(user_id, chat_id, text=text, forward_origin=origin)
+        return self._incoming(user_id, chat_id, None, text=text, forward_origin=origin)
 
     async def press_button(
         self,
@@ -459,7 +624,7 @@ class Emulator:
         Fails when the message has no such button, unless ``forge`` is set to simulate a crafted
         or stale callback.
         """
-        user = self._user(user_id)
+        user = self._user(user_id, private=chat_id == user_id)
         message = self.message(chat_id, message_id)
         if not forge:
             if message is None or message.deleted:
@@ -515,13 +680,25 @@ class Emulator:
             },
         )
 
-    def _incoming(self, user_id: int, chat_id: int | None, **content: Any) -> StoredMessage:
-        user = self._user(user_id)
-        target = user_id if chat_id is None else chat_id
-        if target not in self.chats:
-            raise AssertionError(f"chat {target} does not exist; add_group() it first")
-        message = self._store(target, from_bot=False, sender_id=user.id, method="", **content)
-        self._push_update("message", self._message_api(message))
+    def _incoming(
+        self, user_id: int, chat_id: int | None, thread_id: int | None, **content: Any
+    ) -> StoredMessage:
+        if chat_id is None or chat_id == user_id:
+            user = self._user(user_id)
+            chat = self.chats[user_id]
+        else:
+            chat = self._group(chat_id)
+            user = self._user(user_id, private=False)
+            chat.roles.setdefault(user_id, "member")
+        if thread_id is not None:
+            if not chat.is_forum:
+                raise AssertionError(f"chat {chat.id} is not a forum; add_group(is_forum=True)")
+            chat.topics.setdefault(thread_id, f"Topic {thread_id}")
+        message = self._store(
+            chat.id, from_bot=False, sender_id=user.id, method="", thread_id=thread_id, **content
+        )
+        kind = "channel_post" if chat.type == "channel" else "message"
+        self._push_update(kind, self._message_api(message))
         return message
 
     # ----------------------------------------------------------------- reading what the bot did
@@ -547,6 +724,12 @@ class Emulator:
         if history is None or not 0 < message_id <= len(history):
             return None
         return history[message_id - 1]
+
+    def edit_times(self, chat_id: int, message_id: int | None = None) -> list[float]:
+        """When the bot's edits in a chat (or of one message) succeeded, in ``now()`` time."""
+        history = self._history.get(chat_id, [])
+        edited = [m for m in history if message_id is None or m.message_id == message_id]
+        return sorted(t for m in edited for t in m.edit_times)
 
     def delivered_count(self, chat_id: int | None = None) -> int:
         """Messages the bot created in a chat (or in all chats), deleted ones included."""
@@ -825,18 +1008,29 @@ class Emulator:
         chat = self._resolve_chat(call.values["chat_id"])
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
-        reaches = (
-            _is_message_method(call.method)
-            or call.method.startswith("editMessage")
-            or call.method == "sendChatAction"
-        )
-        if reaches and chat.type == "private":
+        if chat.migrated_to is not None:
+            raise ApiError(400, chats.MIGRATED, migrate_to_chat_id=chat.migrated_to)
+        sends = _is_message_method(call.method) or call.method == "sendChatAction"
+        edits = call.method.startswith("editMessage")
+        if (sends or edits) and chat.type == "private":
             if chat.id in self.deactivated:
                 raise ApiError(403, "Forbidden: user is deactivated")
             if chat.id in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if not chat.started:
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        elif chat.type != "private":
+            refusal = None
+            if sends:
+                refusal = chats.send_refusal(chat, call.method) or chats.thread_refusal(
+                    chat, call.values.get("message_thread_id")
+                )
+            elif edits:
+                refusal = chats.edit_refusal(chat)
+            elif call.method.startswith("deleteMessage"):
+                refusal = chats.delete_refusal(chat)
+            if refusal is not None:
+                raise ApiError(*refusal)
         return chat
 
     def _flood_control(self, call: _Call, chat: Chat | None) -> None:
@@ -868,6 +1062,13 @@ class Emulator:
                 if bucket is None:
                     bucket = self._chat_buckets[chat.id] = TokenBucket(capacity, now)
                 checks.append((bucket, rate, capacity))
+        elif chat is not None and chat.type != "private" and self.group_edits_per_minute:
+            rate = self.group_edits_per_minute / 60
+            capacity = float(max(1, self.group_edit_burst))
+            bucket = self._edit_buckets.get(chat.id)
+            if bucket is None:
+                bucket = self._edit_buckets[chat.id] = TokenBucket(capacity, now)
+            checks.append((bucket, rate, capacity))
         wait = max((bucket.wait(now, rate, cap) for bucket, rate, cap in checks), default=0.0)
         if wait > 0:
             seconds = retry_after(wait)
@@ -906,6 +1107,7 @@ class Emulator:
                     raise ApiError(400, "Bad Request: message to be replied not found")
             else:
                 content["reply_to_message_id"] = target.message_id
+        content.setdefault("thread_id", values.get("message_thread_id"))
         return self._store(
             chat.id,
             from_bot=True,
@@ -917,7 +1119,10 @@ class Emulator:
         )
 
     def _message_api(self, message: StoredMessage) -> dict[str, Any]:
-        if message.from_bot:
+        sender: dict[str, Any] | None
+        if self.chats[message.chat_id].type == "channel":
+            sender = None  # a channel post is signed by the channel, even the bot's
+        elif message.from_bot:
             sender = self.bot_user.to_api()
         else:
             sender = self.users[message.sender_id].to_api()
@@ -994,7 +1199,8 @@ class Emulator:
         for name, value in changes.items():
             setattr(message, name, value)
         message.edit_count += 1
-        message.edit_date = int(self.now())
+        message.edit_times.append(self.now())
+        message.edit_date = int(message.edit_times[-1])
         return self._message_api(message)
 
     # ----------------------------------------------------------------- method handlers
@@ -1211,6 +1417,54 @@ class Emulator:
                 "gifts_from_channels": False,
             },
         }
+
+    def _get_chat_member(self, call: _Call) -> dict[str, Any]:
+        chat = self._chat(call)
+        user_id = call.values["user_id"]
+        if user_id == self.bot_user.id:
+            if chat.type == "private":
+                return chats.chat_member(chat, self.bot_user.to_api(), "member")
+            return chats.bot_member(chat, self.bot_user.to_api())
+        user = self.users.get(user_id)
+        if user is None:
+            raise ApiError(400, "Bad Request: user not found")
+        if chat.type == "private":
+            status = "member" if user_id == chat.id else "left"
+        else:
+            status = chats.role(chat, user_id)
+        return chats.chat_member(chat, user.to_api(), status)
+
+    def _get_chat_administrators(self, call: _Call) -> list[dict[str, Any]]:
+        chat = self._chat(call)
+        if chat.type == "private":
+            raise ApiError(400, "Bad Request: there are no administrators in the private chat")
+        # The creator first, then the other administrators; the bot itself is listed too.
+        admins = sorted(
+            (
+                (status != "creator", user_id, status)
+                for user_id, status in chat.roles.items()
+                if status in ("creator", "administrator")
+            ),
+        )
+        found = [chats.chat_member(chat, self.users[u].to_api(), s) for _, u, s in admins]
+        if chat.bot_status == "administrator":
+            found.append(chats.bot_member(chat, self.bot_user.to_api()))
+        return found
+
+    def _get_chat_member_count(self, call: _Call) -> int:
+        return self._chat(call).member_count
+
+    def _leave_chat(self, call: _Call) -> bool:
+        chat = self._chat(call)
+        if chat.type == "private":
+            raise ApiError(
+                400, "Bad Request: chat member status can't be changed in private chats"
+            )
+        refusal = chats.delete_refusal(chat)
+        if refusal is not None:
+            raise ApiError(*refusal)
+        self._change_bot(chat, self.bot_user.id, "left", chat.bot_rights)
+        return True
 
     def _send_chat_action(self, call: _Call) -> bool:
         self.chat_actions.append((self._chat(call).id, call.values["action"]))

@@ -40,7 +40,12 @@ class User:
 
 @dataclass(slots=True)
 class Chat:
-    """A chat the bot can reach: a private chat with a ``User`` or a group."""
+    """A chat the bot can reach: a private chat with a ``User``, a group or a channel.
+
+    For groups and channels it also keeps the bot's own standing (``bot_status``, ``bot_rights``:
+    ChatAdministratorRights booleans), the people's roles, forum topics and, once a group became
+    a supergroup, the new id; ``tests.emulator.chats`` holds the rules that read them.
+    """
 
     id: int
     type: str
@@ -49,6 +54,13 @@ class Chat:
     first_name: str | None = None
     last_name: str | None = None
     started: bool = True
+    is_forum: bool = False
+    member_count: int = 2
+    bot_status: str = "member"
+    bot_rights: dict[str, bool] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
+    topics: dict[int, str] = field(default_factory=dict)
+    migrated_to: int | None = None
 
     def to_api(self) -> dict[str, Any]:
         """The Bot API ``Chat`` object."""
@@ -57,6 +69,8 @@ class Chat:
             value = getattr(self, key)
             if value:
                 chat[key] = value
+        if self.is_forum:
+            chat["is_forum"] = True
         return chat
 
 
@@ -82,10 +96,13 @@ class StoredMessage:
     link_preview_options: dict[str, Any] | None = None
     forward_origin: dict[str, Any] | None = None
     reply_to_message_id: int | None = None
+    thread_id: int | None = None
+    service: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     deleted: bool = False
     edit_count: int = 0
     edit_date: int | None = None
+    edit_times: list[float] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -131,14 +148,19 @@ class StoredMessage:
             "date": self.edit_date or self.date,
         }
 
-    def to_api(self, chat: dict[str, Any], sender: dict[str, Any]) -> dict[str, Any]:
-        """The Bot API ``Message`` object."""
-        message: dict[str, Any] = {
-            "message_id": self.message_id,
-            "from": sender,
-            "chat": chat,
-            "date": self.date,
-        }
+    def to_api(self, chat: dict[str, Any], sender: dict[str, Any] | None) -> dict[str, Any]:
+        """The Bot API ``Message`` object; a channel post (``sender`` None) is sent by the chat."""
+        message: dict[str, Any] = {"message_id": self.message_id}
+        if self.thread_id is not None:
+            message["message_thread_id"] = self.thread_id
+        if sender is None:
+            message["sender_chat"] = chat
+        else:
+            message["from"] = sender
+        message.update(chat=chat, date=self.date)
+        if self.thread_id is not None and chat.get("is_forum"):
+            message["is_topic_message"] = True
+        message.update(self.service)
         if self.edit_date is not None:
             message["edit_date"] = self.edit_date
         if self.forward_origin is not None:
