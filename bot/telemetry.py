@@ -108,7 +108,7 @@ class Telemetry:
 
     def __init__(self, *, mode: Literal["polling", "webhook"] = "polling") -> None:
         # Per-counter `_created` timestamps are noise; the switch is process-wide.
-        disable_created_metrics()
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry(auto_describe=True)
         self.mode = mode
         self.version = version()

@@ -75,11 +75,11 @@ async def silent(
     await emulator.send_text(user_id, f"/help@{BOT}", chat_id=chat_id)
     await emulator.wait_for(
         lambda: any(
-            "I post press releases" in m.text or "Я публикую" in m.text
+            "I post press releases" in m.content or "Я публикую" in m.content
             for m in emulator.messages(chat_id, include_deleted=True)[before:]
         ),
         10,
     )
     # A moment for anything sent after the help (nothing should be).
     await asyncio.sleep(0.1)
-    return [m.text for m in emulator.messages(chat_id, include_deleted=True)[before:]]
+    return [m.content for m in emulator.messages(chat_id, include_deleted=True)[before:]]

@@ -24,7 +24,7 @@ async def test_staff_adding_the_bot_to_a_channel_switches_it_on_and_names_it(
         CHANNEL, title="Press <centre>", type="channel", bot_status="left", member_count=250
     )
     told = await staff_told(pressroom, emulator.add_bot(CHANNEL, STAFF_ID))
-    assert told.text == (
+    assert told.content == (
         "✅ The channel “Press <centre>”: Editor added the bot; releases will be posted there."
     )
     stored = await destination(pressroom, CHANNEL)
@@ -39,11 +39,11 @@ async def test_russian_staff_are_told_in_russian(pressroom: Pressroom) -> None:
     emulator = pressroom.emulator
     emulator.add_group(CHANNEL, title="Пресс-центр", type="channel", bot_status="left")
     told = await staff_told(pressroom, emulator.add_bot(CHANNEL, STAFF_ID))
-    assert told.text == (
+    assert told.content == (
         "✅ Канал «Пресс-центр»: Редактор добавил(а) бота, релизы будут публиковаться там."
     )
     listing = await pressroom.say(STAFF_ID, "/channels")
-    assert "1. Пресс-центр — канал · 3 участника · ✅ включено" in listing.text
+    assert "1. Пресс-центр — канал · 3 участника · ✅ включено" in listing.content
     assert [b["text"] for b in listing.buttons] == ["1: выключить"]
 
 
@@ -54,23 +54,23 @@ async def test_someone_not_staff_adding_the_bot_records_it_off_until_staff_switc
     pressroom.user(OUTSIDER, name="Stranger")
     emulator.add_group(CHANNEL, title="Fan club", type="channel", bot_status="left")
     told = await staff_told(pressroom, emulator.add_bot(CHANNEL, OUTSIDER))
-    assert "Stranger, who is not staff, added the bot" in told.text
-    assert "/channels" in told.text
+    assert "Stranger, who is not staff, added the bot" in told.content
+    assert "/channels" in told.content
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and stored.status == "unsubscribed"
 
     listing = await pressroom.say(STAFF_ID, "/channels")
-    assert "1. Fan club — channel · 3 members · ⏸ off" in listing.text
+    assert "1. Fan club — channel · 3 members · ⏸ off" in listing.content
     answer, redrawn = await press_and_redraw(pressroom, STAFF_ID, listing, "1: switch on")
     assert answer.text == chat_texts.SWITCHED_ON.en and not answer.show_alert
-    assert "1. Fan club — channel · 3 members · ✅ on" in redrawn.text
+    assert "1. Fan club — channel · 3 members · ✅ on" in redrawn.content
     assert [b["text"] for b in redrawn.buttons] == ["1: switch off"]
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and stored.is_on
 
     answer, redrawn = await press_and_redraw(pressroom, STAFF_ID, redrawn, "1: switch off")
     assert answer.text == chat_texts.SWITCHED_OFF.en
-    assert "⏸ off" in redrawn.text
+    assert "⏸ off" in redrawn.content
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and stored.status == "unsubscribed"
 
@@ -83,15 +83,17 @@ async def test_a_channel_without_the_right_to_post_is_recorded_rightless_until_r
     told = await staff_told(
         pressroom, emulator.add_bot(CHANNEL, STAFF_ID, rights={"can_post_messages": False})
     )
-    assert told.text == chat_texts.LOST["no_rights"]("en", kind="channel", title="Quiet")
+    assert told.content == chat_texts.LOST["no_rights"]("en", kind="channel", title="Quiet")
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and (stored.status, stored.problem) == ("blocked", "no_rights")
     listing = await pressroom.say(STAFF_ID, "/channels")
-    assert "1. Quiet — channel · 3 members · ⚠️ no rights to post" in listing.text
+    assert "1. Quiet — channel · 3 members · ⚠️ no rights to post" in listing.content
     assert listing.buttons == []
 
     told = await staff_told(pressroom, emulator.add_bot(CHANNEL, STAFF_ID))
-    assert told.text == "✅ The channel “Quiet”: the bot can post again; releases go there again."
+    assert (
+        told.content == "✅ The channel “Quiet”: the bot can post again; releases go there again."
+    )
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and stored.is_on and stored.problem is None
 
@@ -106,9 +108,9 @@ async def test_rights_taken_or_the_bot_removed_marks_it_and_tells_staff_once(
     told = await staff_told(
         pressroom, emulator.add_bot(CHANNEL, STAFF_ID, rights={"can_post_messages": False})
     )
-    assert told.text.startswith("⚠️ The channel “News”: the bot has no rights to post.")
+    assert told.content.startswith("⚠️ The channel “News”: the bot has no rights to post.")
     told = await staff_told(pressroom, emulator.remove_bot(CHANNEL, STAFF_ID))
-    assert told.text.startswith("⚠️ The channel “News”: the bot was removed.")
+    assert told.content.startswith("⚠️ The channel “News”: the bot was removed.")
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and (stored.status, stored.problem) == ("blocked", "removed")
 
@@ -117,7 +119,7 @@ async def test_rights_taken_or_the_bot_removed_marks_it_and_tells_staff_once(
     await emulator.remove_bot(CHANNEL, OUTSIDER, kicked=False)
     listing = await pressroom.say(STAFF_ID, "/channels")
     assert len(emulator.messages(STAFF_ID)) == before + 1
-    assert "1. News — channel · 3 members · ⛔ bot removed" in listing.text
+    assert "1. News — channel · 3 members · ⛔ bot removed" in listing.content
     assert listing.buttons == []
 
 
@@ -127,7 +129,7 @@ async def test_a_group_added_by_staff_is_on_and_one_made_admin_later_stays_as_it
     emulator = pressroom.emulator
     emulator.add_group(GROUP, title="Journalists", type="supergroup", bot_status="left")
     told = await staff_told(pressroom, emulator.add_bot(GROUP, STAFF_ID, status="member"))
-    assert told.text.startswith("✅ The group “Journalists”: Editor added the bot")
+    assert told.content.startswith("✅ The group “Journalists”: Editor added the bot")
     listing = await pressroom.say(STAFF_ID, "/channels")
     await pressroom.press(STAFF_ID, listing, "1: switch off")
 
@@ -137,7 +139,7 @@ async def test_a_group_added_by_staff_is_on_and_one_made_admin_later_stays_as_it
     await until(lambda: _member_count_refreshed(pressroom))
     listing = await pressroom.say(STAFF_ID, "/channels")
     assert len(emulator.messages(STAFF_ID)) == before + 1
-    assert "⏸ off" in listing.text
+    assert "⏸ off" in listing.content
 
 
 async def _member_count_refreshed(pressroom: Pressroom) -> bool:
@@ -153,12 +155,12 @@ async def test_a_member_count_telegram_does_not_give_does_not_stop_the_adding(
     emulator.fault_methods = {"getChatMemberCount"}
     emulator.fail_rate = 1.0
     told = await staff_told(pressroom, emulator.add_bot(CHANNEL, STAFF_ID))
-    assert told.text.startswith("✅ The channel “News”")
+    assert told.content.startswith("✅ The channel “News”")
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and stored.is_on and stored.member_count is None
     emulator.fail_rate = 0.0
     listing = await pressroom.say(STAFF_ID, "/channels")
-    assert "1. News — channel · ✅ on" in listing.text
+    assert "1. News — channel · ✅ on" in listing.content
 
 
 async def test_a_reader_blocking_the_bot_is_left_as_before(pressroom: Pressroom) -> None:
@@ -178,9 +180,9 @@ async def test_channels_is_empty_at_first_and_explains_how_to_add_the_bot(
     pressroom: Pressroom,
 ) -> None:
     listing = await pressroom.say(STAFF_ID, "/channels")
-    assert listing.text.startswith("Channels and groups\nNone yet.")
-    assert "administrator of the channel with the right to post" in listing.text
-    assert "/start@pressroom_bot" in listing.text
+    assert listing.content.startswith("Channels and groups\nNone yet.")
+    assert "administrator of the channel with the right to post" in listing.content
+    assert "/start@pressroom_bot" in listing.content
     assert listing.buttons == []
 
 
@@ -200,7 +202,7 @@ async def test_a_switch_for_a_destination_lost_meanwhile_says_so_and_redraws(
     await staff_told(pressroom, emulator.remove_bot(CHANNEL, OUTSIDER))
     answer, redrawn = await press_and_redraw(pressroom, STAFF_ID, listing, "1: switch off")
     assert answer.text == chat_texts.SWITCH_UNAVAILABLE.en and answer.show_alert
-    assert "⛔ bot removed" in redrawn.text and redrawn.buttons == []
+    assert "⛔ bot removed" in redrawn.content and redrawn.buttons == []
     stored = await destination(pressroom, CHANNEL)
     assert stored is not None and stored.status == "blocked"
 
@@ -211,7 +213,7 @@ async def test_the_list_survives_a_restart(pressroom: Pressroom) -> None:
     await staff_told(pressroom, emulator.add_bot(CHANNEL, STAFF_ID))
     await pressroom.restart()
     listing = await pressroom.say(STAFF_ID, "/channels")
-    assert "1. News — channel · 3 members · ✅ on" in listing.text
+    assert "1. News — channel · 3 members · ✅ on" in listing.content
 
 
 @pytest.mark.parametrize("webhook", [False, True], ids=["polling", "webhook"])
