@@ -21,6 +21,7 @@ from bot.answers import Answers
 from bot.config import Settings
 from bot.counters import LiveCounters
 from bot.delivery import DeliveryEngine
+from bot.group_admins import GroupAdmins
 from bot.i18n import LANGUAGES, Text
 from bot.lane import PeopleLane, warm_up
 from bot.middleware import ReaderMiddleware
@@ -78,6 +79,7 @@ def build_dispatcher(
         updates=updates,
         pastes=PasteWindows(turns, paste_window),
         digest_throttle=digest_throttle or Throttle(),
+        group_admins=GroupAdmins(),
     )
     # Outermost, so that a stop waits for everything an update does.
     dispatcher.update.outer_middleware(updates)

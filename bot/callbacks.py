@@ -108,3 +108,17 @@ class DigestOpen(CallbackData, prefix="dgo"):
     """A numbered digest entry: open that release with its rating row."""
 
     release_id: int
+
+
+class SwitchAction(StrEnum):
+    """What a /channels button does to a channel or group."""
+
+    ON = "1"
+    OFF = "0"
+
+
+class ChatSwitch(CallbackData, prefix="chs"):
+    """A staff-only /channels button: switch posting to the chat `chat_id` on or off."""
+
+    action: SwitchAction
+    chat_id: SqlInt

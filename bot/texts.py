@@ -22,6 +22,7 @@ STAFF_COMMANDS: tuple[tuple[str, Text], ...] = (
     ("edit", Text(ru="Изменить релиз N", en="Edit release N")),
     ("retract", Text(ru="Отозвать релиз N", en="Retract release N")),
     ("subscribers", Text(ru="Подписчики по статусам", en="Subscribers by status")),
+    ("channels", Text(ru="Каналы и группы", en="Channels and groups")),
     ("sources", Text(ru="Источники: ленты сайтов", en="Sources: the sites' feeds")),
     ("source_add", Text(ru="Добавить ленту сайта", en="Add a site's feed")),
     ("source_check", Text(ru="Проверить источник N сейчас", en="Check source N now")),
@@ -136,6 +137,7 @@ ADMIN = Text(
         "/releases — последние релизы\n/release N — релиз: доставка и оценки\n"
         "/edit N — изменить заголовок, краткое содержание или ссылку\n"
         "/retract N — отозвать релиз\n/subscribers — подписчики\n"
+        "/channels — каналы и группы: включить, выключить\n"
         "/digest_preview — дайджест, как его видит читатель\n"
         "/digest_send — разослать дайджесты сейчас\n"
         "/sources — источники: ленты сайтов и их состояние\n"
@@ -151,6 +153,7 @@ ADMIN = Text(
         "/releases — recent releases\n/release N — one release: delivery and ratings\n"
         "/edit N — change the title, summary or link\n"
         "/retract N — retract a release\n/subscribers — subscribers\n"
+        "/channels — channels and groups: switch them on or off\n"
         "/digest_preview — the digest as a reader sees it\n"
         "/digest_send — send the due digests now\n"
         "/sources — sources: the sites' feeds and their state\n"

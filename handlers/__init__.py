@@ -5,9 +5,11 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    chats,
     digests,
     failures,
     fallback,
+    groups,
     publishing,
     ratings,
     reader,
@@ -19,15 +21,25 @@ from handlers import (
 
 
 def routers() -> list[Router]:
-    """Fresh routers for one Dispatcher: readers' commands, staff, then the catch-all."""
+    """Fresh routers for one Dispatcher: groups and channels, readers' commands, staff, then
+    the catch-all."""
     return [
+        # First: in groups and channels nothing personal or staff-only may answer.
+        groups.build(),
+        chats.build(),
         reader.build(),
         settings.build(),
         digests.build(),
         ratings.build(),
         # Releases before publishing: the latter's catch-all answers both one's dialog steps.
         # Sources before publishing: a lone link after /post or in its body step is theirs.
-        staff.build(releases.build(), sources.build(), publishing.build(), digests.build_staff()),
+        staff.build(
+            releases.build(),
+            sources.build(),
+            publishing.build(),
+            digests.build_staff(),
+            chats.build_staff(),
+        ),
         fallback.build(),
         # Errors only: a write the database refused is answered, whichever handler it hit.
         failures.build(),

@@ -16,6 +16,13 @@ from storage import subscribers
 from storage.db import Database
 
 
+def in_private(event: Message | CallbackQuery) -> bool:
+    """Written or pressed in a private chat with the bot (a press with no message is one
+    made in the presser's own chat or inline)."""
+    message = event if isinstance(event, Message) else event.message
+    return message is None or message.chat.type == "private"
+
+
 class IsStaff(BaseFilter):
     """True for updates from a user listed in `ADMIN_IDS`."""
 
@@ -41,8 +48,9 @@ async def status(message: Message, ops: Operations, settings: Settings, lang: La
 def build(*features: Router) -> Router:
     """The staff router: the staff filter once, over its own commands and `features`."""
     router = Router(name=__name__)
-    router.message.filter(IsStaff())
-    router.callback_query.filter(IsStaff())
+    # Staff commands and buttons work only in the private chat: never in a group.
+    router.message.filter(IsStaff(), in_private)
+    router.callback_query.filter(IsStaff(), in_private)
     router.message.register(admin, Command("admin"))
     router.message.register(subscriber_counts, Command("subscribers"))
     router.message.register(status, Command("status"))

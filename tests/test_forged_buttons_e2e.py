@@ -13,7 +13,15 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 
 from bot import texts
-from bot.callbacks import DigestOpen, DigestPage, Rate, ReleaseButton, SettingsButton, Totals
+from bot.callbacks import (
+    ChatSwitch,
+    DigestOpen,
+    DigestPage,
+    Rate,
+    ReleaseButton,
+    SettingsButton,
+    Totals,
+)
 from storage import releases
 from tests.harness import STAFF_ID, Pressroom
 from tests.publishing_kit import BODY, post, publish, readers
@@ -48,6 +56,7 @@ FACTORIES: list[type[CallbackData]] = [
     DigestPage,
     DigestOpen,
     Totals,
+    ChatSwitch,
 ]
 
 

@@ -23,6 +23,11 @@ ALL_TEXTS = (
         if isinstance(value, Text)
     }
     | {
+        f"chat_texts.{table}[{key}]": value
+        for table in ("KIND", "LOST")
+        for key, value in getattr(chat_texts, table).items()
+    }
+    | {
         f"command /{command}": text
         for command, text in texts.READER_COMMANDS + texts.STAFF_COMMANDS
     }
