@@ -33,8 +33,9 @@ Test-side API (async where it touches the network or the update queue):
   thread_id=)`` opens unknown ones. ``await migrate_group(chat_id, new_chat_id)`` upgrades a
   group: a supergroup with the same title, roles and bot rights, a service message with
   ``migrate_to_chat_id`` in the old chat and one with ``migrate_from_chat_id`` in the new, from
-  the creator; any call naming the old id then answers 400 "Bad Request: group chat was
-  upgraded to a supergroup chat" with ``parameters.migrate_to_chat_id``. Answered for real:
+  the creator (``missed=True``: never pushed to the bot); any call naming the old id then
+  answers 400 "Bad Request: group chat was upgraded to a supergroup chat" with
+  ``parameters.migrate_to_chat_id``. Answered for real:
   getChatMember, getChatAdministrators (creator first, the bot last when it is an admin),
   getChatMemberCount, getChat (``is_forum``), leaveChat (the bot is "left", a ``my_chat_member``
   from the bot itself follows).
@@ -541,9 +542,11 @@ class Emulator:
             },
         )
 
-    async def migrate_group(self, chat_id: int, new_chat_id: int) -> Chat:
+    async def migrate_group(self, chat_id: int, new_chat_id: int, *, missed: bool = False) -> Chat:
         """A group becomes a supergroup with a new id, as Telegram does on upgrade: service
-        messages in both chats; calls to the old id then answer 400 with migrate_to_chat_id."""
+        messages in both chats; calls to the old id then answer 400 with migrate_to_chat_id.
+        `missed`: the bot never gets the service messages (it was down for longer than
+        Telegram keeps updates), so it learns of the move only from that 400."""
         old = self._group(chat_id)
         if old.type != "group":
             raise AssertionError(f"only a group can be upgraded, chat {chat_id} is {old.type}")
@@ -567,7 +570,8 @@ class Emulator:
             message = self._store(
                 chat.id, from_bot=False, sender_id=owner, method="", service=service
             )
-            self._push_update("message", self._message_api(message))
+            if not missed:
+                self._push_update("message", self._message_api(message))
         old.migrated_to = new_chat_id
         return new
 
