@@ -21,10 +21,12 @@ from handlers import (
 def routers() -> list[Router]:
     """Fresh routers for one Dispatcher: readers' commands, staff, then the catch-all."""
     return [
+        # Star presses first: in a rating storm they are most updates, and each router before
+        # them would try its own buttons' filters on every one (they share no prefix).
+        ratings.build(),
         reader.build(),
         settings.build(),
         digests.build(),
-        ratings.build(),
         # Releases before publishing: the latter's catch-all answers both one's dialog steps.
         # Sources before publishing: a lone link after /post or in its body step is theirs.
         staff.build(releases.build(), sources.build(), publishing.build(), digests.build_staff()),
