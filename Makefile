@@ -33,6 +33,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.sources
 	$(BIN)/python -m bench.storm
+	$(BIN)/python -m bench.press_cpu
 	$(BIN)/python -m bench.channels
 
 spec: $(VENV)/.installed-test

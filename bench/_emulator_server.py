@@ -11,8 +11,10 @@ With `--press-share P` readers play a rating storm (`bench.storm`): a share P of
 random star `--press-min` to `--press-max` seconds after their copy arrived, and `GET /storm`
 reports each press's answer latency (press to the bot's answerCallbackQuery arriving here), the
 redraws of the star row, the answers' texts and the requests by method with their times.
-With `--act help` they send `/help` instead of pressing, and `/storm` reports each reply's
-latency (the `/help` sent to the bot's reply arriving here, the attempt that was delivered).
+`GET /press-all` has every reader who has a copy press a random star on it at once (with
+`--press-share 0`, for `bench.press_cpu`). With `--act help` they send `/help` instead of
+pressing, and `/storm` reports each reply's latency (the `/help` sent to the bot's reply
+arriving here, the attempt that was delivered).
 
 With `--channel ID` a channel the bot administers exists (`bench.channels`): once the bot's post
 lands there, `--channel-votes` distinct people a second press a random star on it for
@@ -146,6 +148,19 @@ class Storm:
             return
         self.press_at[query_id] = pressed
         self.latest_press[(chat_id, message_id)] = pressed
+
+    async def press_all(self) -> int:
+        """Every reader presses a random star under their first copy at once (`bench.press_cpu`);
+        returns how many pressed."""
+        pressed = 0
+        for chat_id in range(1, self.users + 1):
+            copies = self.emulator.messages(chat_id)
+            if not copies:
+                continue
+            self.scheduled += 1
+            await self._press(chat_id, copies[0].message_id, self.rng.randint(1, 5))
+            pressed += 1
+        return pressed
 
     def report(self) -> dict[str, Any]:
         """Everything `bench.storm` prints."""
@@ -292,6 +307,9 @@ async def serve(args: argparse.Namespace) -> None:
     async def storm_report(_: web.Request) -> web.Response:
         return web.json_response(storm.report() if storm is not None else {})
 
+    async def press_all(_: web.Request) -> web.Response:
+        return web.json_response({"pressed": await storm.press_all() if storm else 0})
+
     async def channel_report(_: web.Request) -> web.Response:
         return web.json_response(channel.report() if channel is not None else {})
 
@@ -310,6 +328,7 @@ async def serve(args: argparse.Namespace) -> None:
     control = web.Application()
     control.router.add_get("/stats", stats)
     control.router.add_get("/storm", storm_report)
+    control.router.add_get("/press-all", press_all)
     control.router.add_get("/channel", channel_report)
     runner = web.AppRunner(control, access_log=None)
     await runner.setup()

@@ -3,6 +3,7 @@ digest pages. Text in Telegram HTML plus its keyboard; staff views are in `bot.s
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -201,8 +202,10 @@ class ReleaseView:
         return None if self.photo is None or self.fits_caption else self.title
 
 
+@functools.lru_cache(maxsize=4096)
 def rating_keyboard(release_id: int, my_stars: int | None = None) -> InlineKeyboardMarkup:
-    """The 1-5 star row under a release, the reader's own choice marked."""
+    """The 1-5 star row under a release, the reader's own choice marked. One object per
+    arguments, shared (each press needs one: 0.05 ms of pydantic): never change it in place."""
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [

@@ -24,13 +24,16 @@ def routers() -> list[Router]:
     """Fresh routers for one Dispatcher: groups and channels, readers' commands, staff, then
     the catch-all."""
     return [
-        # First: in groups and channels nothing personal or staff-only may answer.
+        # Star presses first: in a rating storm they are most updates, and each router before
+        # them would try its own buttons' filters on every one (they share no prefix). Stars
+        # (and the live counter) are the one thing pressed in a group or channel that counts.
+        ratings.build(),
+        # Then groups and channels: there nothing personal or staff-only may answer.
         groups.build(),
         chats.build(),
         reader.build(),
         settings.build(),
         digests.build(),
-        ratings.build(),
         # Releases before publishing: the latter's catch-all answers both one's dialog steps.
         # Sources before publishing: a lone link after /post or in its body step is theirs.
         staff.build(

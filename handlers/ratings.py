@@ -111,6 +111,12 @@ def _mark_choice(
 
 
 def _rates(keyboard: InlineKeyboardMarkup, release_id: int) -> bool:
+    # The bot's own star rows carry exactly what it packs: found without unpacking each button.
+    ours = {
+        button.callback_data for button in render.rating_keyboard(release_id).inline_keyboard[0]
+    }
+    if any(button.callback_data in ours for row in keyboard.inline_keyboard for button in row):
+        return True
     for row in keyboard.inline_keyboard:
         for button in row:
             try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import astuple
+from dataclasses import fields
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -87,5 +87,10 @@ class DialogStorage(BaseStorage):
         )
 
 
+# The key's fields in order: the stored name is their JSON list, as `dataclasses.astuple` gave it.
+# astuple deep-copies every value, and every update asks for its person's state.
+_KEY_FIELDS = tuple(field.name for field in fields(StorageKey))
+
+
 def _key(key: StorageKey) -> str:
-    return json.dumps(astuple(key))
+    return json.dumps([getattr(key, name) for name in _KEY_FIELDS])

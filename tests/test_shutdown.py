@@ -5,12 +5,14 @@ HTTP session and the database close. After a restart nobody has a copy twice."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from pathlib import Path
 
 import pytest
 
+from bot.app import YOUNG_OBJECTS
 from bot.config import Settings
 from storage import subscribers
 from tests.delivery_kit import add_readers, copies, draft, wait_status
@@ -87,3 +89,18 @@ async def test_a_stop_lets_the_update_being_handled_finish(
         if record.levelno >= logging.ERROR and record.name.split(".")[0] in BOT_LOGGERS
     ]
     assert errors == []
+
+
+async def test_the_collector_runs_less_often_while_the_bot_runs_and_as_before_after(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    before = gc.get_threshold()
+    app = Pressroom(emulator, settings_for(emulator, tmp_path))
+    await app.start()
+    try:
+        assert gc.get_threshold() == (YOUNG_OBJECTS, before[1], before[2])
+        assert gc.get_freeze_count() > 0
+    finally:
+        await app.stop()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
