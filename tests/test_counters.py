@@ -226,8 +226,8 @@ def fast_plan() -> CounterPlan:
 
 
 async def wait_until(check: Callable[[], bool]) -> None:
-    """Poll `check` for up to 5 s (the stand-in Bot has no event to wait on)."""
-    deadline = time.monotonic() + 5.0
+    """Poll `check` for up to 10 s (the stand-in Bot has no event to wait on)."""
+    deadline = time.monotonic() + 10.0
     while not check():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.01)
@@ -252,15 +252,18 @@ async def test_a_stream_of_votes_ends_with_the_final_totals_in_few_edits(
     counters = runner(bot, db, tmp_path)
     await counters.start()
     try:
+        started = time.monotonic()
         for voter in range(1, 61):
             await votes.cast(db, release_id, voter, 4, time.time())
             counters.touch(release_id)
             await asyncio.sleep(0.01)
+        # About 1 s on a quiet machine, more under load: the edits it allows follow from it.
+        spent = time.monotonic() - started
         await wait_until(lambda: bot.shown(50) == "★ 4.0 · 60 votes" and not counters.pending())
     finally:
         await counters.stop()
     times = [t for t, *_ in bot.edits]
-    assert 2 <= len(times) <= 6, "merged"
+    assert 2 <= len(times) <= min(30, spent / 0.3 + 2), "merged"
     assert all(b - a >= 0.29 for a, b in itertools.pairwise(times))
     (copy,) = await deliveries.chat_copies(db, release_id)
     assert copy.tally == "60:240"
