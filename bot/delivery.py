@@ -24,7 +24,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from aiogram import Bot
 
-from bot import render, staff_views
+from bot import chat_status, render, staff_views
 from bot.config import Settings
 from bot.i18n import Lang, pick_language
 from bot.lane import lane_priority
@@ -40,6 +40,7 @@ from bot.pacing import (
 from bot.sending import Sent, edit_view, unchanged_ok
 from bot.telemetry import Telemetry, counted_as
 from storage import deliveries, releases, subscribers
+from storage.chats import Problem
 from storage.db import Database
 from storage.deliveries import NotPublishable
 from storage.releases import PUBLISHED, Release
@@ -304,6 +305,12 @@ class DeliveryEngine:
         self._background.add(task)
         task.add_done_callback(self._background_done)
 
+    def _chat_refused(self, chat_id: int, failure: SendFailure) -> None:
+        """A channel or group refused an edit or a deletion (the bot removed, or without the
+        rights): mark it and tell staff once, as a refused send does."""
+        problem: Problem = "no_rights" if failure.kind == "rightless" else "removed"
+        self._spawn(chat_status.lost(self.bot, self._db, self._settings, chat_id, problem))
+
     def _background_done(self, task: asyncio.Task[Any]) -> None:
         self._background.discard(task)
         if not task.cancelled() and (error := task.exception()) is not None:
@@ -370,6 +377,8 @@ class DeliveryEngine:
                 )
         except SendFailure as failure:
             if failure.kind in ("blocked", "gone", "rightless"):
+                if copy.to_chat:
+                    self._chat_refused(copy.chat_id, failure)
                 lost: Literal["blocked", "gone"] = "gone" if failure.kind == "gone" else "blocked"
                 return EditedCopy(copy.id, release.revision, None, copy.chat_id, lost)
             if "message to edit not found" in failure.error or failure.kind == "permanent":
@@ -457,6 +466,8 @@ class DeliveryEngine:
                     result = "expired"
                 elif failure.kind in ("blocked", "gone", "rightless"):
                     # In a channel or group: the bot was removed or may not delete there.
+                    if copy.to_chat:
+                        self._chat_refused(copy.chat_id, failure)
                     return "blocked"
                 else:
                     logger.warning("Copy %d not deleted yet: %s", copy.id, failure.error)

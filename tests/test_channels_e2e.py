@@ -195,6 +195,35 @@ async def test_edit_and_retract_reach_channel_copies(pressroom: Pressroom) -> No
     assert pressroom.current(post).deleted
 
 
+async def test_an_edit_or_retraction_a_channel_refuses_marks_it_and_tells_staff_once(
+    pressroom: Pressroom,
+) -> None:
+    await channel(pressroom)
+    (reader,) = await readers(pressroom, 5004)
+    release = await published(pressroom, CHANNEL, reader)
+    # The bot lost its right to edit there, and missed the update saying so.
+    pressroom.emulator.chats[CHANNEL].bot_rights["can_edit_messages"] = False
+    await releases.update_text(pressroom.db, release.id, title="Plant opens early")
+    engine = pressroom.dispatcher["delivery"]
+    assert await engine.edit(release.id) == 1, "the reader's copy is edited, the channel's not"
+    notice = chat_texts.LOST["no_rights"]("en", kind="channel", title="Press centre")
+    await pressroom.emulator.wait_for(
+        lambda: any(m.html == notice for m in pressroom.emulator.messages(STAFF_ID)), 10
+    )
+    destination = await chats.get(pressroom.db, CHANNEL)
+    assert destination is not None and destination.problem == "no_rights"
+    # Removed as well, then a retraction: marked removed, told once more (a new problem).
+    pressroom.emulator.chats[CHANNEL].bot_status = "kicked"
+    result = await engine.retract(release.id)
+    assert result.deleted == 1 and result.unreachable == 1
+    removed = chat_texts.LOST["removed"]("en", kind="channel", title="Press centre")
+    await pressroom.emulator.wait_for(
+        lambda: any(m.html == removed for m in pressroom.emulator.messages(STAFF_ID)), 10
+    )
+    told = [m.html for m in pressroom.emulator.messages(STAFF_ID) if m.html in (notice, removed)]
+    assert told == [notice, removed]
+
+
 async def test_a_group_become_supergroup_gets_the_release_at_its_new_id(
     pressroom: Pressroom,
 ) -> None:
