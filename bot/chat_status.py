@@ -1,8 +1,10 @@
-"""When the bot loses a channel or group: mark it and tell staff, once.
+"""When the bot loses a channel or group, or a group moves to its supergroup: staff are told,
+once.
 
-Called from the `my_chat_member` handler (the bot removed, its rights taken, the group
-moved) and from the outbox (a send refused with 403 or "not enough rights"), whichever
-learns it first; `storage.chats.mark_problem` makes the second call a no-op.
+Called from the handlers (`my_chat_member`: the bot removed or its rights taken; the
+`migrate_to_chat_id` service message) and from the delivery engine (a send, edit or deletion
+refused with 403 or "not enough rights"; a send answered "group chat was upgraded"),
+whichever learns it first: `storage.chats` makes the second call a no-op.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from bot.html import Html
 from bot.i18n import Lang
 from bot.review import tell_staff
 from storage import chats
-from storage.chats import Problem
+from storage.chats import Destination, Problem
 from storage.db import Database
 
 
@@ -32,3 +34,20 @@ async def lost(bot: Bot, db: Database, settings: Settings, chat_id: int, problem
 
     await tell_staff(bot, db, settings, notice)
     return True
+
+
+async def moved(
+    bot: Bot, db: Database, settings: Settings, chat_id: int, new_chat_id: int
+) -> Destination | None:
+    """The group became a supergroup: move its destination to the new id (on or off, topic
+    kept) and tell staff; None when it had moved already."""
+    destination = await chats.migrate(db, chat_id, new_chat_id)
+    if destination is None:
+        return None
+
+    def notice(lang: Lang) -> Html:
+        kind = chat_texts.KIND["group"](lang)
+        return chat_texts.LOST["migrated"](lang, kind=kind, title=destination.title)
+
+    await tell_staff(bot, db, settings, notice)
+    return destination

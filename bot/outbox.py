@@ -50,7 +50,7 @@ from bot.pacing import (
 from bot.redact import redact
 from bot.sending import view_calls
 from bot.telemetry import Telemetry
-from storage import chats, deliveries, releases
+from storage import deliveries, releases
 from storage.chats import Problem
 from storage.db import Database
 from storage.deliveries import Delivered, Job, Outcome, Retry, Undelivered
@@ -392,9 +392,9 @@ class OutboxSender:
         """The group became a supergroup: move the destination (unless a handler or another
         send did) and this delivery there; False when the supergroup has a copy already."""
         async with self._moving:
-            destination = await chats.get(self._db, job.chat_id)
-            if destination is not None and destination.problem != "migrated":
-                await chats.migrate(self._db, job.chat_id, new_chat_id)
+            if await chat_status.moved(
+                self._bot, self._db, self._settings, job.chat_id, new_chat_id
+            ):
                 logger.info("Group %d became supergroup %d", job.chat_id, new_chat_id)
             return await deliveries.move(self._db, job.id, new_chat_id)
 

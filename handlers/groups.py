@@ -19,7 +19,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot import chat_rules, chat_texts, texts
+from bot import chat_rules, chat_status, chat_texts, texts
 from bot.callbacks import Rate, Totals
 from bot.chat_rules import GroupCommand
 from bot.config import Settings
@@ -193,18 +193,7 @@ async def migrated(message: Message, bot: Bot, db: Database, settings: Settings)
     topic kept, and staff are told. An update seen twice (after a restart) moves nothing."""
     new_chat_id = message.migrate_to_chat_id
     assert new_chat_id is not None
-    old = await chats.get(db, message.chat.id)
-    if old is None or old.status == "gone":
-        return
-    moved = await chats.migrate(db, message.chat.id, new_chat_id)
-    if moved is None:
-        return
-
-    def notice(lang: Lang) -> Html:
-        kind = chat_texts.KIND[old.kind](lang)
-        return chat_texts.LOST["migrated"](lang, kind=kind, title=moved.title)
-
-    await tell_staff(bot, db, settings, notice)
+    await chat_status.moved(bot, db, settings, message.chat.id, new_chat_id)
 
 
 async def ignore(message: Message) -> None:

@@ -184,12 +184,14 @@ async def set_thread(db: Database, chat_id: int, thread_id: int | None) -> bool:
 
 async def migrate(db: Database, old_chat_id: int, new_chat_id: int) -> Destination | None:
     """A group became a supergroup: the destination moves to the new id with its state, and
-    the old one is kept as `gone` (its copies and deliveries stay where they were sent)."""
+    the old one is kept as `gone` (its copies and deliveries stay where they were sent).
+    None when there is no such destination or it moved already: of two who learn of the move
+    at once (the service message, a refused send), one moves it."""
     now = time.time()
     async with db.transaction() as connection:
         async with connection.execute(
             f"SELECT {_COLUMNS}, username FROM subscribers "
-            "WHERE chat_id = ? AND kind != 'private'",
+            "WHERE chat_id = ? AND kind != 'private' AND problem IS NOT 'migrated'",
             (old_chat_id,),
         ) as cursor:
             old = await cursor.fetchone()

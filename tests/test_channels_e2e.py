@@ -247,5 +247,7 @@ async def test_a_group_become_supergroup_gets_the_release_at_its_new_id(
     assert [m for m in pressroom.emulator.messages(GROUP) if "Plant opens" in m.content] == []
     moved = await chats.get(pressroom.db, SUPERGROUP)
     assert moved is not None and moved.is_on
+    notice = chat_texts.LOST["migrated"]("en", kind="group", title="Reporters")
+    assert [m for m in pressroom.emulator.messages(STAFF_ID) if m.html == notice]
     stats = await deliveries.stats(pressroom.db, release.id)
     assert (stats.sent, stats.unsent) == (1, 0)

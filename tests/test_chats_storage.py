@@ -107,6 +107,10 @@ async def test_a_group_moves_to_its_supergroup_with_its_state(db: Database) -> N
     old = await chats.get(db, GROUP)
     assert old is not None and (old.status, old.problem) == ("gone", "migrated")
     assert await chats.migrate(db, -5, -6) is None
+    # Learnt twice (the service message and a refused send): moved once, still on.
+    assert await chats.migrate(db, GROUP, -1002000000001) is None
+    again = await chats.get(db, -1002000000001)
+    assert again is not None and again.is_on
     listed = [d.chat_id for d in await chats.listing(db)]
     assert sorted(listed) == [-1002000000001, GROUP]
 
