@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import sqlite3
@@ -25,13 +26,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiogram
 import aiohttp
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -40,7 +42,7 @@ from aiogram.exceptions import TelegramAPIError
 
 from bench import machine
 from bot import render
-from bot.app import build_bot, freeze_imports
+from bot.app import build_bot, build_dispatcher, freeze_imports, serve
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from bot.pacing import in_flight_limit
@@ -57,6 +59,30 @@ SUMMARY = (
 LINK = "https://port.example/news/terminal"
 # The emulator's bot token (any well-formed token would do; the emulator checks it).
 DEFAULT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[Dispatcher]:
+    """The whole bot (`bot.app.serve`: Dispatcher, updates, delivery engine) in this process,
+    from the moment its start-up hook has run and its first poll (or webhook) is up; stopped in
+    order on leaving."""
+    bot = build_bot(settings)
+    dispatcher = build_dispatcher(settings)
+    stop, ready = asyncio.Event(), asyncio.Event()
+
+    async def on_ready() -> None:
+        ready.set()
+
+    dispatcher.startup.register(on_ready)
+    serving = asyncio.create_task(serve(bot, dispatcher, settings, stop))
+    await ready.wait()
+    # The first long poll is on the wire (or the webhook registered) by now.
+    await asyncio.sleep(0.5)
+    try:
+        yield dispatcher
+    finally:
+        stop.set()
+        await serving
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,14 @@ from typing import Any
 import aiogram
 
 from bench import machine
-from bench.broadcast import DEFAULT_TOKEN, EmulatorProcess, _draft, _migrate, ask_control
-from bot.app import build_bot, build_dispatcher, serve
+from bench.broadcast import (
+    DEFAULT_TOKEN,
+    EmulatorProcess,
+    _draft,
+    _migrate,
+    ask_control,
+    running_bot,
+)
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from storage import chats
@@ -65,34 +71,22 @@ async def run_bot(url: str, control: str, db_path: Path) -> dict[str, Any]:
     settings = Settings(
         _env_file=None, bot_token=DEFAULT_TOKEN, telegram_api_url=url, database_path=db_path
     )
-    bot = build_bot(settings)
-    dispatcher = build_dispatcher(settings)
-    stop, ready = asyncio.Event(), asyncio.Event()
-
-    async def on_ready() -> None:
-        ready.set()
-
-    dispatcher.startup.register(on_ready)
-    serving = asyncio.create_task(serve(bot, dispatcher, settings, stop))
-    await ready.wait()
-    engine: DeliveryEngine = dispatcher["delivery"]
-    await asyncio.sleep(0.5)
-    await engine.publish(1, report_chat_id=None)
-    await engine.wait_sent(1)
-    deadline: float | None = None
-    while True:
-        await asyncio.sleep(0.25)
-        report = await asyncio.to_thread(ask_control, control, "/channel")
-        if not report["done"]:
-            continue
-        deadline = deadline or time.monotonic() + SETTLE
-        shown = report["shown"]
-        final = bool(shown) and shown[-1][1] == report["final"]
-        answered = report["answered"] >= report["pressed"]
-        if (final and answered) or time.monotonic() > deadline:
-            break
-    stop.set()
-    await serving
+    async with running_bot(settings) as dispatcher:
+        engine: DeliveryEngine = dispatcher["delivery"]
+        await engine.publish(1, report_chat_id=None)
+        await engine.wait_sent(1)
+        deadline: float | None = None
+        while True:
+            await asyncio.sleep(0.25)
+            report = await asyncio.to_thread(ask_control, control, "/channel")
+            if not report["done"]:
+                continue
+            deadline = deadline or time.monotonic() + SETTLE
+            shown = report["shown"]
+            final = bool(shown) and shown[-1][1] == report["final"]
+            answered = report["answered"] >= report["pressed"]
+            if (final and answered) or time.monotonic() > deadline:
+                break
     return {"rss_mb": machine.peak_rss_mb()}
 
 

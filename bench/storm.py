@@ -51,9 +51,9 @@ from bench.broadcast import (
     _draft,
     _migrate,
     ask_control,
+    running_bot,
     seed_rows,
 )
-from bot.app import build_bot, build_dispatcher, serve
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 
@@ -94,42 +94,31 @@ async def run_bot(
         paid_broadcast=True,
         **webhook,
     )
-    bot = build_bot(settings)
-    dispatcher = build_dispatcher(settings)
-    stop, ready = asyncio.Event(), asyncio.Event()
+    async with running_bot(settings) as dispatcher:
+        engine: DeliveryEngine = dispatcher["delivery"]
 
-    async def on_ready() -> None:
-        ready.set()
-
-    dispatcher.startup.register(on_ready)
-    serving = asyncio.create_task(serve(bot, dispatcher, settings, stop))
-    await ready.wait()
-    engine: DeliveryEngine = dispatcher["delivery"]
-    # The first long poll is on the wire (or the webhook registered) by now.
-    await asyncio.sleep(0.5)
-
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    begun = time.time()
-    started = time.perf_counter()
-    queued = await engine.publish(1, report_chat_id=None)
-    await engine.wait_sent(1)
-    broadcast = time.perf_counter() - started
-    ended = time.time()
-    cpu_broadcast = resource.getrusage(resource.RUSAGE_SELF)
-    # Presses come up to 2 s after the last copy; then every one of them should be answered
-    # (a /help's reply may wait its turn in the free 30/s for minutes).
-    deadline = time.monotonic() + PRESS_TAIL + 900
-    await asyncio.sleep(PRESS_TAIL + 0.2)
-    while time.monotonic() < deadline:
-        storm = await asyncio.to_thread(ask_control, control, "/storm")
-        if not storm or storm["answered"] + storm["replied"] >= storm["scheduled"]:
-            break
-        await asyncio.sleep(0.2)
-    settled = time.perf_counter() - started
-    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
-    stop.set()
-    await serving
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        begun = time.time()
+        started = time.perf_counter()
+        queued = await engine.publish(1, report_chat_id=None)
+        await engine.wait_sent(1)
+        broadcast = time.perf_counter() - started
+        ended = time.time()
+        cpu_broadcast = resource.getrusage(resource.RUSAGE_SELF)
+        # Presses come up to 2 s after the last copy; then every one of them should be answered
+        # (a /help's reply may wait its turn in the free 30/s for minutes).
+        deadline = time.monotonic() + PRESS_TAIL + 900
+        await asyncio.sleep(PRESS_TAIL + 0.2)
+        while time.monotonic() < deadline:
+            storm = await asyncio.to_thread(ask_control, control, "/storm")
+            if not storm or storm["answered"] + storm["replied"] >= storm["scheduled"]:
+                break
+            await asyncio.sleep(0.2)
+        settled = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
+            cpu_before.ru_utime + cpu_before.ru_stime
+        )
     return {
         "n": queued,
         "broadcast_seconds": broadcast,
