@@ -40,6 +40,7 @@ from bot.voting import VoteWriter
 from bot.workers import Workers
 from storage.db import Database
 from storage.dialogs import DialogStorage
+from storage.subscribers import ChosenLanguages
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,8 @@ async def _start(
     telemetry = dispatcher["telemetry"] = operations.telemetry
     dispatcher["db"] = await Database.open(settings.database_path)
     await dialogs.attach(dispatcher["db"])
+    # Readers' own language choices in memory: a star press reads nothing before its vote.
+    dispatcher["languages"] = await ChosenLanguages.load(dispatcher["db"])
     dispatcher["workers"] = Workers()
     dispatcher["delivery"] = DeliveryEngine(bot, dispatcher["db"], settings, telemetry=telemetry)
     await dispatcher["delivery"].start()
@@ -229,6 +232,7 @@ async def on_shutdown(
     delivery: DeliveryEngine | None = dispatcher.workflow_data.pop("delivery", None)
     if delivery is not None:
         await delivery.stop()
+    dispatcher.workflow_data.pop("languages", None)
     db: Database | None = dispatcher.workflow_data.pop("db", None)
     if db is not None:
         await db.close()

@@ -64,6 +64,16 @@ class Totals(CallbackData, prefix="rt"):
     release_id: int
 
 
+# Everything the ratings router takes (well-formed or not): the factories' packed prefixes.
+_STAR_PREFIXES = tuple(f"{kind.__prefix__}{kind.__separator__}" for kind in (Rate, Totals))
+
+
+def star_press(data: str | None) -> bool:
+    """Whether button data is a star's or a live counter's: such a press needs the presser's
+    language and nothing else of theirs."""
+    return data is not None and data.startswith(_STAR_PREFIXES)
+
+
 class ReleaseAction(StrEnum):
     """What a staff button under a preview, an /edit or a /retract question does."""
 

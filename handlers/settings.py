@@ -16,7 +16,7 @@ from bot.preferences import Delivery
 from bot.sending import unchanged_ok
 from storage import subscribers
 from storage.db import Database
-from storage.subscribers import Subscriber
+from storage.subscribers import ChosenLanguages, Subscriber
 
 
 def _not_subscribed(_: Message | CallbackQuery, subscriber: Subscriber | None) -> bool:
@@ -149,13 +149,14 @@ async def choose_language(
     settings: Settings,
     subscriber: Subscriber,
     lang: Lang,
+    languages: ChosenLanguages,
 ) -> None:
     """The interface language."""
     language = preferences.language(callback_data.value)
     if language is None:
         await _stale(query, lang)
         return
-    changed = await subscribers.set_language(db, subscriber.chat_id, language)
+    changed = await languages.set(subscriber.chat_id, language)
     await _saved(query, db, settings, subscriber, changed)
 
 

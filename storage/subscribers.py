@@ -207,14 +207,46 @@ async def set_timezone(db: Database, chat_id: int, timezone: str | None) -> bool
     return changed > 0
 
 
-async def set_language(db: Database, chat_id: int, language: str | None) -> bool:
-    """Set the interface language (None: follow Telegram's); False if unchanged."""
-    changed = await db.write(
-        "UPDATE subscribers SET language = ?, updated_at = ? "
-        "WHERE chat_id = ? AND language IS NOT ?",
-        (language, time.time(), chat_id, language),
-    )
-    return changed > 0
+class ChosenLanguages:
+    """The interface languages readers chose in /settings, kept in memory and written through.
+
+    Most readers never choose (`language` is NULL: they follow their Telegram language), so
+    the few choices fit in memory and a star press learns its language without a read. `set`
+    is the one writer of `subscribers.language`: it stores first, then remembers, so memory
+    never holds what the database does not.
+    """
+
+    def __init__(self, db: Database, chosen: dict[int, str]) -> None:
+        self._db = db
+        self._chosen = chosen
+
+    @classmethod
+    async def load(cls, db: Database) -> ChosenLanguages:
+        """Every choice stored, read in one query (at start-up)."""
+        rows = await db.fetchall(
+            "SELECT chat_id, language FROM subscribers WHERE language IS NOT NULL"
+        )
+        return cls(db, {row["chat_id"]: row["language"] for row in rows})
+
+    def get(self, chat_id: int) -> str | None:
+        """The language the reader chose, or None (they follow Telegram's)."""
+        return self._chosen.get(chat_id)
+
+    async def set(self, chat_id: int, language: str | None) -> bool:
+        """Set the interface language (None: follow Telegram's); False if unchanged."""
+        changed = await self._db.write(
+            "UPDATE subscribers SET language = ?, updated_at = ? "
+            "WHERE chat_id = ? AND language IS NOT ?",
+            (language, time.time(), chat_id, language),
+        )
+        if not changed:
+            # Unchanged, or no such subscriber: memory already agrees with the database.
+            return False
+        if language is None:
+            self._chosen.pop(chat_id, None)
+        else:
+            self._chosen[chat_id] = language
+        return True
 
 
 async def counts(db: Database) -> SubscriberCounts:

@@ -15,6 +15,7 @@ from bot.app import build_bot, build_dispatcher, serve
 from bot.config import Settings
 from bot.throttle import Throttle
 from storage.db import Database
+from storage.subscribers import ChosenLanguages
 from tests.emulator import Emulator
 from tests.emulator.state import CallbackAnswer, StoredMessage
 
@@ -43,6 +44,12 @@ class Pressroom:
         """The running bot's database connection."""
         database: Database = self.dispatcher["db"]
         return database
+
+    @property
+    def languages(self) -> ChosenLanguages:
+        """The running bot's readers' language choices (the one way to change one)."""
+        languages: ChosenLanguages = self.dispatcher["languages"]
+        return languages
 
     async def start(self) -> None:
         """Start the bot and wait until it is taking updates."""

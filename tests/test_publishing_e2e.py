@@ -19,7 +19,7 @@ LINK = "https://volga.example/news/kazan-plant"
 
 async def test_post_dialog_preview_and_publish_now(pressroom: Pressroom) -> None:
     english, russian, paused, weekly = await readers(pressroom, 11, 12, 13, 14)
-    await subscribers.set_language(pressroom.db, russian, "ru")
+    await pressroom.languages.set(russian, "ru")
     await subscribers.set_delivery(pressroom.db, paused, instant=True, digest="off", paused=True)
     await subscribers.set_delivery(
         pressroom.db, weekly, instant=False, digest="weekly", paused=False

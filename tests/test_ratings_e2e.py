@@ -3,10 +3,12 @@ the site widget, mark the reader's own message; stale and forged presses store n
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot import texts
-from storage import votes
+from storage import subscribers, votes
 from storage.releases import MAX_ID
 from tests.emulator.state import StoredMessage
 from tests.harness import STAFF_ID, Pressroom
@@ -65,6 +67,37 @@ async def test_a_vote_is_recorded_changed_and_shown(
     assert await votes.of(pressroom.db, release.id, anna) == 2
     assert await votes.distribution(pressroom.db, release.id) == {1: 0, 2: 1, 3: 0, 4: 0, 5: 1}
     assert pressroom.emulator.violations == []
+
+
+async def test_a_press_answers_in_the_language_chosen_without_reading_the_reader(
+    pressroom: Pressroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    read = subscribers.get
+
+    async def spy(db: Any, chat_id: int) -> subscribers.Subscriber | None:
+        reads.append(chat_id)
+        return await read(db, chat_id)
+
+    monkeypatch.setattr(subscribers, "get", spy)
+    (anna,) = await readers(pressroom, 121, language="en")
+    view = await pressroom.say(anna, "/settings")
+    await pressroom.press(anna, view, "Русский")
+    assert reads.count(anna) >= 2  # the other updates still read the subscriber
+    release, got = await publish(pressroom, f"Plant opens\n{BODY}", anna)
+
+    reads.clear()
+    answer = await pressroom.press(anna, got[anna], "4 ★")
+    assert answer.text == "Ваша оценка: 4 ★ · Всего: 1 · Средняя: 4,0"
+    assert reads == []
+
+    await pressroom.press(anna, pressroom.current(view), "English")
+    assert "Delivery: every release as it comes" in pressroom.current(view).content
+    reads.clear()
+    answer = await pressroom.press(anna, pressroom.current(got[anna]), "2 ★")
+    assert answer.text == "Your rating: 2 ★ · Total: 1 · Average: 2.0"
+    assert reads == []
+    assert await votes.of(pressroom.db, release.id, anna) == 2
 
 
 async def test_forged_and_stale_presses_store_nothing(pressroom: Pressroom) -> None:

@@ -74,7 +74,7 @@ async def test_subscribe_stop_and_come_back_keeps_settings(db: Database) -> None
     assert previous is None and first.status == "active" and first.mode == "instant"
     assert await subscribers.set_delivery(db, 7, instant=False, digest="weekly", paused=False)
     assert await subscribers.set_digest_time(db, 7, hour=18, weekday=4)
-    assert await subscribers.set_language(db, 7, "en")
+    assert await (await subscribers.ChosenLanguages.load(db)).set(7, "en")
     assert await subscribers.set_status(db, 7, "unsubscribed")
     again, previous = await subscribers.subscribe(
         db, 7, first_name="Ivan", username=None, telegram_language="ru"
@@ -93,7 +93,7 @@ async def test_unchanged_settings_report_no_change(db: Database) -> None:
     await subscribers.subscribe(db, 7, first_name="Ivan", username=None, telegram_language=None)
     assert not await subscribers.set_delivery(db, 7, instant=True, digest="off", paused=False)
     assert not await subscribers.set_digest_time(db, 7, hour=9)
-    assert not await subscribers.set_language(db, 7, None)
+    assert not await (await subscribers.ChosenLanguages.load(db)).set(7, None)
     assert not await subscribers.set_status(db, 7, "active")
     assert not await subscribers.set_status(db, 404, "blocked")
 
@@ -112,6 +112,72 @@ async def test_bad_settings_are_refused_and_change_nothing(db: Database) -> None
         9,
         "active",
     )
+
+
+async def _remembered_as_stored(languages: subscribers.ChosenLanguages, db: Database) -> None:
+    """Memory holds exactly the choices the database holds."""
+    rows = await db.fetchall("SELECT chat_id, language FROM subscribers")
+    assert rows, "no subscribers to compare"
+    for row in rows:
+        assert languages.get(row["chat_id"]) == row["language"], row["chat_id"]
+
+
+async def test_chosen_languages_follow_every_write(tmp_path: Path) -> None:
+    path = tmp_path / "pressroom.sqlite3"
+    db = await Database.open(path)
+    try:
+        await subscribers.subscribe(
+            db, 7, first_name="Ivan", username=None, telegram_language="en"
+        )
+        languages = await subscribers.ChosenLanguages.load(db)
+        assert languages.get(7) is None
+        await _remembered_as_stored(languages, db)
+
+        assert await languages.set(7, "ru") and languages.get(7) == "ru"
+        assert not await languages.set(7, "ru") and languages.get(7) == "ru"
+        await _remembered_as_stored(languages, db)
+        assert await languages.set(7, "en") and languages.get(7) == "en"
+        await _remembered_as_stored(languages, db)
+        # Back to following Telegram's language.
+        assert await languages.set(7, None) and languages.get(7) is None
+        assert not await languages.set(7, None) and languages.get(7) is None
+        await _remembered_as_stored(languages, db)
+
+        # Nobody to set it for: nothing remembered either.
+        assert not await languages.set(404, "ru") and languages.get(404) is None
+
+        # A new subscriber follows Telegram's; one who comes back keeps their choice.
+        assert await languages.set(7, "ru")
+        await subscribers.set_status(db, 7, "unsubscribed")
+        await subscribers.subscribe(
+            db, 7, first_name="Ivan", username=None, telegram_language="en"
+        )
+        await subscribers.subscribe(
+            db, 8, first_name="Olga", username=None, telegram_language="ru"
+        )
+        assert (languages.get(7), languages.get(8)) == ("ru", None)
+        assert await languages.set(8, "en")
+        await _remembered_as_stored(languages, db)
+    finally:
+        await db.close()
+
+    # A restart reads the choices back.
+    db = await Database.open(path)
+    try:
+        languages = await subscribers.ChosenLanguages.load(db)
+        assert (languages.get(7), languages.get(8), languages.get(404)) == ("ru", "en", None)
+        await _remembered_as_stored(languages, db)
+    finally:
+        await db.close()
+
+
+async def test_a_refused_language_write_is_not_remembered(db: Database) -> None:
+    await subscribers.subscribe(db, 7, first_name="Ivan", username=None, telegram_language="en")
+    languages = await subscribers.ChosenLanguages.load(db)
+    with pytest.raises(sqlite3.IntegrityError):
+        await languages.set(7, "de")
+    assert languages.get(7) is None
+    await _remembered_as_stored(languages, db)
 
 
 async def test_counts_by_status_and_mode(db: Database) -> None:
