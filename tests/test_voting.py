@@ -105,7 +105,7 @@ async def test_votes_are_recorded_exactly_while_a_broadcast_commits_its_outcomes
                         for reader in readers[wave * 100 : (wave + 1) * 100]
                     )
                 )
-            await wait_status(db, broadcast.id, "sent")
+            await wait_status(db, broadcast.id, "sent", timeout=30)
     finally:
         await writer.stop()
     assert sorted(tally.count for tally in tallies) == list(range(1, 401))
