@@ -217,6 +217,43 @@ async def settle(
             )
 
 
+async def refresh(
+    bot: Bot, db: Database, settings: Settings, release_id: int, *, by: User
+) -> None:
+    """After one staff member edited a draft previewed to all: each of the others gets the new
+    preview, headed with who edited it, and their old controls say it was superseded (without
+    buttons). Their new controls are remembered, so the first to act later settles those."""
+    for entry in await previews.of_release(db, release_id):
+        if entry.chat_id == by.id:
+            continue
+        release = await releases.get(db, release_id)
+        if release is None or release.status not in UNPUBLISHED:
+            return
+        lang = await staff_lang(db, settings, entry.chat_id)
+        if entry.message_id is not None:
+            old = functools.partial(
+                bot.edit_message_text,
+                source_texts.SUPERSEDED(lang, id=release_id),
+                chat_id=entry.chat_id,
+                message_id=entry.message_id,
+            )
+            try:
+                await staff_call(old, attempts=2)
+            except (TryLater, SendFailure) as failure:
+                logger.warning("Old controls of %d kept: %s", entry.chat_id, failure)
+        heading = source_texts.EDITED_BY(lang, id=release_id, name=by.full_name)
+        try:
+            message_id = await preview(
+                bot, db, settings, entry.chat_id, release, lang, heading=heading
+            )
+        except (TryLater, SendFailure) as failure:
+            logger.warning(
+                "New preview of %d to %d not sent: %s", release_id, entry.chat_id, failure
+            )
+            continue
+        await previews.record(db, release_id, entry.chat_id, message_id)
+
+
 SETTLED: Final = {
     "publish": source_texts.SETTLED_PUBLISHED,
     "schedule": source_texts.SETTLED_SCHEDULED,

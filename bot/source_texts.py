@@ -141,6 +141,15 @@ SETTLED_SCHEDULED = Text(
 SETTLED_DISCARDED = Text(
     ru="Релиз #{id} отклонил(а) {name}.", en="Release #{id} was discarded by {name}."
 )
+# Heads the new preview the other staff get when one of them edits a draft previewed to all.
+EDITED_BY = Text(
+    ru="✏️ {name} изменил(а) релиз #{id}; вот новая версия.",
+    en="✏️ {name} edited release #{id}; here is the new version.",
+)
+SUPERSEDED = Text(
+    ru="Релиз #{id} изменён; новая версия ниже.",
+    en="Release #{id} was edited; the new version follows.",
+)
 NOTICE_FAILING = Text(
     ru="⚠️ Источник #{id} · {title} не отвечает: {failures} проверки подряд с {since}. "
     "Последняя ошибка: {error}\nБот продолжает проверять, реже; напишет, когда заработает.",

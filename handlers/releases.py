@@ -17,7 +17,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
-from bot import posting, render, staff_views, texts
+from bot import posting, render, review, staff_views, texts
 from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
 from bot.html import Html, visible_length
@@ -295,6 +295,9 @@ async def _apply(
         await redraw_controls(bot, message.chat.id, data["control"])
     await message.answer(texts.EDITED_DRAFT(lang, id=release.id))
     await show_preview(bot, message.chat.id, updated, db, settings, lang)
+    if message.from_user is not None:
+        # A draft from a source was previewed to every staff member: theirs is out of date.
+        await review.refresh(bot, db, settings, release.id, by=message.from_user)
 
 
 # --- /retract N and its buttons ------------------------------------------------------------

@@ -170,6 +170,41 @@ async def test_discard_and_schedule_tell_the_other_staff_member(
     assert (await releases.get(pressroom.db, ids[1])) is not None
 
 
+async def test_a_summary_edited_by_one_staff_member_reaches_the_others_preview(
+    pressroom: Pressroom, site: Site
+) -> None:
+    await add_feed(pressroom, site, "news", "old-1")
+    publish_new(site, "news", "kazan-plant")
+    await pressroom.say(STAFF_ID, "/source_check 1", replies=3)
+    await wait_controls(pressroom, STAFF_ID, OTHER_STAFF)
+    release = await latest(pressroom)
+    mine, theirs = controls_of(pressroom, STAFF_ID), controls_of(pressroom, OTHER_STAFF)
+    await pressroom.press(STAFF_ID, mine, "Edit summary")
+    summary = "The Kazan plant opens on Monday. It will build 40,000 vans a year."
+    await pressroom.say(STAFF_ID, summary, replies=3)
+    await pressroom.emulator.wait_for(
+        lambda: any(
+            m.message_id > theirs.message_id and "Publish now" in str(m.buttons)
+            for m in pressroom.emulator.messages(OTHER_STAFF)
+        ),
+        10,
+    )
+    # Theirs: the old controls say they are out of date, the new preview shows the new text.
+    old = pressroom.current(theirs)
+    assert old.content == f"Release #{release.id} was edited; the new version follows."
+    assert not old.buttons
+    fresh = controls_of(pressroom, OTHER_STAFF)
+    assert fresh.content.startswith(f"✏️ Editor edited release #{release.id}; here is the new")
+    view = pressroom.emulator.messages(OTHER_STAFF)[-2]
+    assert "40,000 vans a year" in view.content
+    # The new controls are the ones remembered: publishing from them settles the editor's.
+    assert (await pressroom.press(OTHER_STAFF, fresh, "Publish now")).text is None
+    await pressroom.emulator.wait_for(
+        lambda: pressroom.current(mine).content == f"Release #{release.id} was published by Anna.",
+        10,
+    )
+
+
 async def test_two_staff_pressing_publish_at_once_make_one_release(
     pressroom: Pressroom, site: Site
 ) -> None:
