@@ -5,6 +5,8 @@ Called from the handlers (`my_chat_member`: the bot removed or its rights taken;
 `migrate_to_chat_id` service message) and from the delivery engine (a send, edit or deletion
 refused with 403 or "not enough rights"; a send answered "group chat was upgraded"),
 whichever learns it first: `storage.chats` makes the second call a no-op.
+
+`tell` is how every notice about a channel or group reaches staff, named by kind and title.
 """
 
 from __future__ import annotations
@@ -14,11 +16,37 @@ from aiogram import Bot
 from bot import chat_texts
 from bot.config import Settings
 from bot.html import Html
-from bot.i18n import Lang
+from bot.i18n import Lang, Text
+from bot.pacing import SendFailure
 from bot.review import tell_staff
 from storage import chats
-from storage.chats import Destination, Problem
+from storage.chats import ChatKind, Destination, Problem
 from storage.db import Database
+
+
+def problem_of(failure: SendFailure) -> Problem:
+    """What a channel's or group's refusal says (`rightless`: no rights to post or edit there;
+    any other: the bot was removed)."""
+    return "no_rights" if failure.kind == "rightless" else "removed"
+
+
+async def tell(
+    bot: Bot,
+    db: Database,
+    settings: Settings,
+    text: Text,
+    *,
+    kind: ChatKind,
+    title: str,
+    **values: object,
+) -> None:
+    """Tell every staff member, in their language, `text` about the chat (its `{kind}` and
+    `{title}` filled in, and `values`)."""
+
+    def notice(lang: Lang) -> Html:
+        return text(lang, kind=chat_texts.KIND[kind](lang), title=title, **values)
+
+    await tell_staff(bot, db, settings, notice)
 
 
 async def lost(bot: Bot, db: Database, settings: Settings, chat_id: int, problem: Problem) -> bool:
@@ -27,12 +55,8 @@ async def lost(bot: Bot, db: Database, settings: Settings, chat_id: int, problem
         return False
     destination = await chats.get(db, chat_id)
     title = destination.title if destination else str(chat_id)
-    kind = destination.kind if destination else "group"
-
-    def notice(lang: Lang) -> Html:
-        return chat_texts.LOST[problem](lang, kind=chat_texts.KIND[kind](lang), title=title)
-
-    await tell_staff(bot, db, settings, notice)
+    kind: ChatKind = destination.kind if destination else "group"
+    await tell(bot, db, settings, chat_texts.LOST[problem], kind=kind, title=title)
     return True
 
 
@@ -44,10 +68,7 @@ async def moved(
     destination = await chats.migrate(db, chat_id, new_chat_id)
     if destination is None:
         return None
-
-    def notice(lang: Lang) -> Html:
-        kind = chat_texts.KIND["group"](lang)
-        return chat_texts.LOST["migrated"](lang, kind=kind, title=destination.title)
-
-    await tell_staff(bot, db, settings, notice)
+    await tell(
+        bot, db, settings, chat_texts.LOST["migrated"], kind="group", title=destination.title
+    )
     return destination

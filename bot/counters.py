@@ -348,9 +348,8 @@ class LiveCounters:
     def _refused(self, post: Post, error: Exception) -> tuple[bool, float]:
         failure = failure_of(error)
         if failure.kind in ("blocked", "rightless"):
-            problem: Problem = "no_rights" if failure.kind == "rightless" else "removed"
             self._plan.close(post[0])
-            task = asyncio.create_task(self._lost(post[0], problem))
+            task = asyncio.create_task(self._lost(post[0], chat_status.problem_of(failure)))
             self._telling.add(task)
             task.add_done_callback(self._telling.discard)
             return False, 0.0

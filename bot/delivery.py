@@ -40,7 +40,6 @@ from bot.pacing import (
 from bot.sending import Sent, edit_view, unchanged_ok
 from bot.telemetry import Telemetry, counted_as
 from storage import deliveries, releases, subscribers
-from storage.chats import Problem
 from storage.db import Database
 from storage.deliveries import NotPublishable
 from storage.releases import PUBLISHED, Release
@@ -308,7 +307,7 @@ class DeliveryEngine:
     def _chat_refused(self, chat_id: int, failure: SendFailure) -> None:
         """A channel or group refused an edit or a deletion (the bot removed, or without the
         rights): mark it and tell staff once, as a refused send does."""
-        problem: Problem = "no_rights" if failure.kind == "rightless" else "removed"
+        problem = chat_status.problem_of(failure)
         self._spawn(chat_status.lost(self.bot, self._db, self._settings, chat_id, problem))
 
     def _background_done(self, task: asyncio.Task[Any]) -> None:

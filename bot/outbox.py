@@ -402,10 +402,7 @@ class OutboxSender:
         if job.to_chat and failure.kind in ("blocked", "gone", "rightless"):
             # The bot was removed (403 "bot was kicked", "bot is not a member"), the chat is
             # gone, or the bot may not post there: no retry, the chat is marked and staff told.
-            self._lost[job.id] = (
-                job.chat_id,
-                "no_rights" if failure.kind == "rightless" else "removed",
-            )
+            self._lost[job.id] = (job.chat_id, chat_status.problem_of(failure))
             return Undelivered(job.id, job.chat_id, "blocked", failure.error, partial)
         if failure.kind in ("blocked", "gone"):
             status: Literal["blocked", "gone"] = "blocked" if failure.kind == "blocked" else "gone"

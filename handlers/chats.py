@@ -18,9 +18,8 @@ from bot import chat_rules, chat_status, chat_texts, chat_views
 from bot.callbacks import ChatSwitch, SwitchAction, pressed_on
 from bot.chat_rules import Standing
 from bot.config import Settings
-from bot.html import Html, Rendered
+from bot.html import Rendered
 from bot.i18n import Lang
-from bot.review import tell_staff
 from bot.sending import unchanged_ok
 from storage import chats
 from storage.chats import ChatKind
@@ -89,13 +88,15 @@ async def membership_changed(
         return
     if decision.notice is None:
         return
-    text = NOTICES[decision.notice]
-
-    def notice(lang: Lang) -> Html:
-        kind_name = chat_texts.KIND[destination.kind](lang)
-        return text(lang, kind=kind_name, title=destination.title, name=actor.full_name)
-
-    await tell_staff(bot, db, settings, notice)
+    await chat_status.tell(
+        bot,
+        db,
+        settings,
+        NOTICES[decision.notice],
+        kind=destination.kind,
+        title=destination.title,
+        name=actor.full_name,
+    )
 
 
 NOTICES = {

@@ -24,9 +24,7 @@ from bot.callbacks import Rate, Totals
 from bot.chat_rules import GroupCommand
 from bot.config import Settings
 from bot.group_admins import CheckFailed, GroupAdmins
-from bot.html import Html
 from bot.i18n import Lang, Text
-from bot.review import tell_staff
 from handlers.chats import member_count
 from storage import chats
 from storage.chats import ChatKind
@@ -165,12 +163,8 @@ async def _tell_staff(
 ) -> None:
     chat, user = message.chat, message.from_user
     name = user.full_name if user else chat.title or ""
-
-    def notice(lang: Lang) -> Html:
-        kind = chat_texts.KIND[cast(ChatKind, chat.type)](lang)
-        return text(lang, kind=kind, title=chat.title or "", name=name)
-
-    await tell_staff(bot, db, settings, notice)
+    kind = cast(ChatKind, chat.type)
+    await chat_status.tell(bot, db, settings, text, kind=kind, title=chat.title or "", name=name)
 
 
 async def help_(message: Message, bot: Bot, lang: Lang) -> None:
