@@ -48,7 +48,7 @@ from bot.pacing import (
     transport_connections,
 )
 from bot.redact import redact
-from bot.sending import view_calls
+from bot.sending import release_calls, view_calls
 from bot.telemetry import Telemetry
 from storage import deliveries, releases
 from storage.chats import Problem
@@ -254,15 +254,7 @@ class OutboxSender:
             if len(self._payloads) > 256:
                 self._payloads.clear()
             view = render.release_view(release, lang, my_stars=stars)
-            payload = encode(
-                view_calls(
-                    view.text,
-                    view.keyboard,
-                    photo=view.photo,
-                    short_caption=view.short_caption,
-                    paid=self._settings.paid_broadcast,
-                )
-            )
+            payload = encode(release_calls(view, paid=self._settings.paid_broadcast))
             self._payloads[key] = payload
         return payload
 
@@ -377,16 +369,7 @@ class OutboxSender:
     ) -> tuple[EncodedCall, ...]:
         # Not cached: chats are few, and each copy shows the totals of the moment it is sent.
         view = render.release_view(release, lang, counter=True)
-        return encode(
-            view_calls(
-                view.text,
-                view.keyboard,
-                photo=view.photo,
-                short_caption=view.short_caption,
-                paid=self._settings.paid_broadcast,
-                thread_id=thread_id,
-            )
-        )
+        return encode(release_calls(view, paid=self._settings.paid_broadcast, thread_id=thread_id))
 
     async def _move(self, job: Job, new_chat_id: int) -> bool:
         """The group became a supergroup: move the destination (unless a handler or another

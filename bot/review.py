@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.html import Html
 from bot.i18n import Lang, Text, pick_language
 from bot.pacing import SendFailure, failure_of
-from bot.sending import view_calls
+from bot.sending import release_calls
 from storage import previews, releases, subscribers
 from storage.db import Database
 from storage.releases import UNPUBLISHED, Release
@@ -86,7 +86,7 @@ async def send_release(
     """The release exactly as readers get it; returns it as stored now (its photo a file id, or
     gone if Telegram could not fetch the address), or None if the chat cannot be reached."""
     view = render.release_view(release, lang)
-    plan = view_calls(view.text, view.keyboard, photo=view.photo, short_caption=view.short_caption)
+    plan = release_calls(view)
     for method, fields in plan.calls:
         if method != "sendPhoto":
             sent = await staff_call(functools.partial(bot, SendMessage(chat_id=chat_id, **fields)))

@@ -71,6 +71,19 @@ def view_calls(
     return Calls((photo_call, message), as_caption=False)
 
 
+def release_calls(view: ReleaseView, *, paid: bool = False, thread_id: int | None = None) -> Calls:
+    """`view_calls` for a release view: the shape every sender of a release uses (the
+    engine, `send_view`, staff previews)."""
+    return view_calls(
+        view.text,
+        view.keyboard,
+        photo=view.photo,
+        short_caption=view.short_caption,
+        paid=paid,
+        thread_id=thread_id,
+    )
+
+
 def _markup(keyboard: InlineKeyboardMarkup) -> dict[str, Any]:
     markup: dict[str, Any] = keyboard.model_dump(mode="json", exclude_none=True)
     return markup
@@ -83,10 +96,8 @@ _METHODS: Final[dict[str, type[SendMessage] | type[SendPhoto]]] = {
 
 
 async def send_view(bot: Bot, chat_id: int, view: ReleaseView, *, paid: bool = False) -> Sent:
-    """Send a release view through aiogram, in the shape `view_calls` gives the engine too."""
-    plan = view_calls(
-        view.text, view.keyboard, photo=view.photo, short_caption=view.short_caption, paid=paid
-    )
+    """Send a release view through aiogram, in the shape `release_calls` gives the engine too."""
+    plan = release_calls(view, paid=paid)
     ids = []
     for method, fields in plan.calls:
         message = await bot(_METHODS[method](chat_id=chat_id, **fields))
