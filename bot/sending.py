@@ -2,8 +2,9 @@
 
 `view_calls` is the one place that decides a message's shape: the text alone, a photo with the
 text as its caption, or a photo with a short caption followed by the text. The delivery engine
-posts those calls encoded (`bot.pacing`); `send_view` sends them through aiogram (the preview,
-a release opened from a digest) and `edit_view` edits copies in place.
+posts those calls encoded (`bot.pacing`); `send_view` sends them through aiogram (a release
+opened from a digest; staff previews go through `bot.review.preview`) and `edit_view` edits
+copies in place.
 """
 
 from __future__ import annotations

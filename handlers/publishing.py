@@ -23,14 +23,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import posting, render, review, staff_views, texts
+from bot import posting, review, staff_views, texts
 from bot.callbacks import ReleaseAction, ReleaseButton, pressed_in, pressed_on
 from bot.config import Settings
 from bot.html import Html
 from bot.i18n import Lang, number
 from bot.pastes import Close, PasteWindows
 from bot.posting import QuickPost
-from bot.sending import send_view, unchanged_ok
+from bot.sending import unchanged_ok
 from bot.when import WhenError, WhenProblem, parse_when
 from handlers.failures import answering_refusals
 from storage import releases, subscribers
@@ -57,16 +57,6 @@ class Publishing(StatesGroup):
     summary = State()
     edit_title = State()
     edit_link = State()
-
-
-async def show_preview(
-    bot: Bot, chat_id: int, release: Release, db: Database, settings: Settings, lang: Lang
-) -> None:
-    """The release exactly as readers get it, then the staff-only controls under it."""
-    await send_view(bot, chat_id, render.release_view(release, lang))
-    audience = (await subscribers.counts(db)).instant
-    controls = staff_views.release_controls(release, audience, lang, settings.zone)
-    await bot.send_message(chat_id, controls.text, reply_markup=controls.keyboard)
 
 
 async def gone_or_moved_on(db: Database, release_id: int, lang: Lang) -> Html:
@@ -177,7 +167,7 @@ async def _draft(
                 lang, limit=number(posting.BODY_LIMIT, lang), length=number(len(post.body), lang)
             )
         )
-    await show_preview(bot, message.chat.id, release, db, settings, lang)
+    await review.preview(bot, db, settings, message.chat.id, release, lang)
 
 
 async def post(

@@ -30,7 +30,6 @@ from handlers.publishing import (
     pressed_release,
     redraw_controls,
     replace_controls,
-    show_preview,
 )
 from storage import deliveries, releases, votes
 from storage.db import Database
@@ -87,7 +86,7 @@ async def show_release(
     if release is None:
         return
     if release.status in UNPUBLISHED:
-        await show_preview(bot, message.chat.id, release, db, settings, lang)
+        await review.preview(bot, db, settings, message.chat.id, release, lang)
         return
     report = staff_views.release_report(
         release,
@@ -294,7 +293,7 @@ async def _apply(
         # A newer preview follows; the old one's buttons would only confuse.
         await redraw_controls(bot, message.chat.id, data["control"])
     await message.answer(texts.EDITED_DRAFT(lang, id=release.id))
-    await show_preview(bot, message.chat.id, updated, db, settings, lang)
+    await review.preview(bot, db, settings, message.chat.id, updated, lang)
     if message.from_user is not None:
         # A draft from a source was previewed to every staff member: theirs is out of date.
         await review.refresh(bot, db, settings, release.id, by=message.from_user)
