@@ -20,7 +20,7 @@ from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot import chat_rules, chat_status, chat_texts, texts
-from bot.callbacks import Rate, Totals
+from bot.callbacks import star_press
 from bot.chat_rules import GroupCommand
 from bot.config import Settings
 from bot.group_admins import CheckFailed, GroupAdmins
@@ -215,6 +215,5 @@ def build() -> Router:
     router.message.register(staff_only_in_private, Addressed("staff"))
     router.message.register(ignore)
     # The shared post's own buttons (`Rate`, `Totals`) go on to the ratings router.
-    shared = (f"{Rate.__prefix__}:", f"{Totals.__prefix__}:")
-    router.callback_query.register(not_here, _outside_private, ~F.data.startswith(shared))
+    router.callback_query.register(not_here, _outside_private, ~F.data.func(star_press))
     return router

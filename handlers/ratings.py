@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot import render, texts
 from bot.answers import Answers
-from bot.callbacks import Rate, Totals, pressed_in, pressed_on
+from bot.callbacks import Rate, Totals, pressed_in, pressed_on, star_press
 from bot.config import Settings
 from bot.counters import LiveCounters
 from bot.i18n import Lang
@@ -142,6 +142,5 @@ def build() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(rate, Rate.filter())
     router.callback_query.register(totals, Totals.filter())
-    router.callback_query.register(malformed, F.data.startswith(f"{Rate.__prefix__}:"))
-    router.callback_query.register(malformed, F.data.startswith(f"{Totals.__prefix__}:"))
+    router.callback_query.register(malformed, F.data.func(star_press))
     return router

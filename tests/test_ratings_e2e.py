@@ -115,6 +115,10 @@ async def test_forged_and_stale_presses_store_nothing(pressroom: Pressroom) -> N
         "r:99999999999999999999999:3",
         "r:0:3",
         "r:",
+        # The live counter's data, malformed, is answered the same way.
+        "rt:x",
+        f"rt:{release.id}:9",
+        "rt:",
     ]
     for data in forged:
         answer = await pressroom.press_data(reader, message, data, forge=True)
